@@ -1,0 +1,594 @@
+"""Stage 2, parse: one note's bytes in, one :class:`~papervault.model.Note` out. Pure.
+
+The body is parsed by mistune, extended with Obsidian-flavoured rules (wikilinks,
+embeds, inline tags, block ids) registered through mistune's public ``register`` API.
+mistune gives tokens no positions, so positions are recovered by an *in-order locate*:
+every token is looked up in the source with ``str.find`` from a cursor that moves past
+each located token, code spans and code blocks included, so that text inside code can
+never be mistaken for a later real link (design-notes §2.3, option A).
+
+Before mistune sees the body, ``%%comments%%`` and papervault's own managed regions
+are masked (same length, newlines kept), so nothing inside them is ever indexed and
+generated backlinks never feed back into the graph.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from . import citations, metadata, regions
+from .model import (
+    EMBED,
+    MARKDOWN,
+    WIKILINK,
+    BlockId,
+    Citation,
+    Diagnostic,
+    ExternalLink,
+    Heading,
+    Link,
+    Note,
+    PaperRef,
+    Region,
+    Tag,
+)
+
+BOM = "\ufeff"
+#: fills the start of a masked span that has text after it on the same line, so that the
+#: text does not turn into an indented code block (``%%c%% [[x]]`` stays a paragraph)
+MASK_FILL = "\ue000"
+
+# Obsidian-flavoured inline syntax. Patterns must not use named groups: mistune joins all
+# inline rules into one regex with a named group per rule.
+WIKILINK_PATTERN = r"!?\[\[[^\[\]\n]*\]\]"
+#: letters, digits, _ and - (``\w`` is Unicode-aware), combining marks, and emoji
+_TAG_CHAR = (
+    r"[\w\-\u00b7\u0300-\u036f\u1ab0-\u1aff\u20d0-\u20ff\ufe0f\ufe20-\ufe2f\u200d"
+    r"\u2600-\u27bf\U0001f000-\U0001faff]"
+)
+TAG_PATTERN = rf"(?<!\S)#{_TAG_CHAR}+(?:/{_TAG_CHAR}+)*"
+BLOCK_ID_PATTERN = r"(?<!\S)\^[A-Za-z0-9_-]+(?=[ \t]*(?:\n|\Z))"
+_DIGITS_ONLY = re.compile(r"[\d/]+")
+#: a URL scheme that makes a markdown link external (Quartz treats only http(s) so;
+#: mailto: and friends are external here too: no note is ever named like that)
+_EXTERNAL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|mailto:|tel:|data:|zotero:|obsidian:)", re.I)
+_HTML_URL_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+#: what may stand before a heading's text on its line (quote and list markers, the #s)
+_ATX_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?#{1,6}[ \t]+")
+_LINE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?")
+#: frontmatter keys whose bare-number values are arXiv ids
+ARXIV_NUMBER_KEYS = ("arxiv", "arxiv_id", "arxiv-id", "eprint", "paper id")
+
+
+# ---------------------------------------------------------------------------
+# mistune set-up
+
+
+def _parse_wikilink(inline: Any, m: re.Match[str], state: Any) -> int:
+    state.append_token({"type": "wikilink", "raw": m.group(0)})
+    return m.end()
+
+
+def _parse_tag(inline: Any, m: re.Match[str], state: Any) -> int | None:
+    if _DIGITS_ONLY.fullmatch(m.group(0)[1:]):
+        return None  # '#123' is not a tag; mistune then reads '#' as text
+    state.append_token({"type": "tag", "raw": m.group(0)})
+    return m.end()
+
+
+def _parse_block_id(inline: Any, m: re.Match[str], state: Any) -> int:
+    state.append_token({"type": "block_id", "raw": m.group(0)})
+    return m.end()
+
+
+def obsidian(md: Any) -> None:
+    """mistune plugin: Obsidian wikilinks and embeds, inline tags and block ids."""
+    md.inline.register("wikilink", WIKILINK_PATTERN, _parse_wikilink, before="link", start_chars=("!", "["))
+    md.inline.register("tag", TAG_PATTERN, _parse_tag, before="link", start_chars=("#",))
+    md.inline.register("block_id", BLOCK_ID_PATTERN, _parse_block_id, start_chars=("^",))
+
+
+def _heading_text(md: Any) -> None:
+    """mistune plugin: keep each heading's source text, which rendering replaces by tokens."""
+    for rule in ("atx_heading", "setex_heading"):
+        original = getattr(md.block, f"parse_{rule}")
+
+        def keep_text(block: Any, m: re.Match[str], state: Any, original: Any = original) -> Any:
+            end = original(m, state)
+            token = state.last_token()
+            if end and token and token.get("type") == "heading" and "text" in token:
+                token["_text"] = token["text"]
+            return end
+
+        md.block.register(rule, None, keep_text)
+
+
+_markdown: Any = None
+
+
+def markdown_parser() -> Any:
+    """The shared mistune parser (built once per process; parsing itself is stateless)."""
+    global _markdown
+    if _markdown is None:
+        import mistune
+
+        _markdown = mistune.create_markdown(renderer=None, plugins=["url", obsidian, _heading_text])
+    return _markdown
+
+
+# ---------------------------------------------------------------------------
+# masking
+
+
+def comment_spans(text: str) -> list[tuple[int, int]]:
+    """``%%…%%`` comments outside fenced code, as (start, end) offsets.
+
+    As in Obsidian, a comment may span lines and an unclosed ``%%`` runs to the end;
+    a ``%%`` inside a code fence or a code span does not open one.
+    """
+    if "%%" not in text:
+        return []
+    spans: list[tuple[int, int]] = []
+    fence: str | None = None
+    comment_start: int | None = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if comment_start is None:
+            m = _FENCE.match(line)
+            if fence is not None:
+                if (
+                    m
+                    and m.group(1)[0] == fence[0]
+                    and len(m.group(1)) >= len(fence)
+                    and not line[m.end() :].strip()
+                ):
+                    fence = None
+                offset += len(line)
+                continue
+            if m and not (m.group(1)[0] == "`" and "`" in line[m.end() :]):
+                fence = m.group(1)
+                offset += len(line)
+                continue
+        position = 0
+        while True:
+            if comment_start is None:
+                found = _find_outside_code_span(line, position)
+                if found < 0:
+                    break
+                comment_start = offset + found
+                position = found + 2
+            else:
+                found = line.find("%%", position)
+                if found < 0:
+                    break
+                spans.append((comment_start, offset + found + 2))
+                comment_start = None
+                position = found + 2
+        offset += len(line)
+    if comment_start is not None:
+        spans.append((comment_start, len(text)))
+    return spans
+
+
+def _find_outside_code_span(line: str, start: int) -> int:
+    """The next ``%%`` in ``line`` from ``start`` that is not inside a `code span`."""
+    position = start
+    while True:
+        found = line.find("%%", position)
+        tick = line.find("`", position)
+        if found < 0 or tick < 0 or found < tick:
+            return found
+        run = len(line) - len(line[tick:].lstrip("`"))
+        marker = line[tick:run]
+        close = line.find(marker, run)
+        if close < 0:
+            return found
+        position = close + len(marker)
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out ``spans`` keeping length and newlines (see MASK_FILL)."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        rest_of_line = text[end : len(text) if line_end < 0 else line_end]
+        lead = not text[line_start:start].strip() and bool(rest_of_line.strip())
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = " "
+        if lead:
+            last_newline = text.rfind("\n", start, end)
+            for i in range(last_newline + 1 if last_newline >= 0 else start, end):
+                chars[i] = MASK_FILL
+    return "".join(chars)
+
+
+# ---------------------------------------------------------------------------
+# locating tokens
+
+
+@dataclass(slots=True)
+class _Locator:
+    """Finds token texts in the masked body, in document order."""
+
+    text: str
+    first_line: int  # file line number of the body's first line
+    cursor: int = 0
+    misses: int = 0
+    # line numbers are counted incrementally: positions arrive mostly in order
+    _counted_to: int = 0
+    _lines_before: int = 0
+
+    def find(self, needle: str, advance: bool = True, count_miss: bool = True) -> int:
+        """Offset of ``needle`` at or after the cursor, or -1 (a miss)."""
+        if not needle:
+            return -1
+        found = self.text.find(needle, self.cursor)
+        if found < 0 and count_miss:
+            self.misses += 1
+        elif advance:
+            self.cursor = found + len(needle)
+        return found
+
+    def search(self, pattern: str) -> re.Match[str] | None:
+        m = re.compile(pattern).search(self.text, self.cursor)
+        if m:
+            self.cursor = m.end()
+        else:
+            self.misses += 1
+        return m
+
+    def find_line_start(self, needle: str, prefix: re.Pattern[str]) -> int:
+        """Offset of ``needle`` where only ``prefix`` stands before it on its line."""
+        position = self.cursor
+        while needle:
+            found = self.text.find(needle, position)
+            if found < 0:
+                break
+            if prefix.fullmatch(self.text, self.text.rfind("\n", 0, found) + 1, found):
+                self.cursor = found
+                return found
+            position = found + 1
+        self.misses += 1
+        return -1
+
+    def skip_block(self, raw: str) -> int:
+        """Move past a code or HTML block, line by line (its lines may lose container prefixes)."""
+        start = -1
+        for line in raw.splitlines():
+            found = self.find(line.strip())
+            if start < 0:
+                start = found
+        return start
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) in the file for an offset in the body; the cursor on a miss."""
+        if offset < 0:
+            offset = max(self.cursor - 1, 0)
+        if offset < self._counted_to:
+            self._counted_to = self._lines_before = 0
+        self._lines_before += self.text.count("\n", self._counted_to, offset)
+        self._counted_to = offset
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return self.first_line + self._lines_before, offset - line_start + 1
+
+
+# ---------------------------------------------------------------------------
+# the walk
+
+
+@dataclass(slots=True)
+class _Collected:
+    links: list[Link] = field(default_factory=list)
+    external: list[ExternalLink] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    block_ids: list[BlockId] = field(default_factory=list)
+    section: str = ""
+
+
+def split_wikilink(raw: str) -> tuple[str, str, str | None]:
+    """``[[target#anchor|display]]`` (or ``![[…]]``) into (target, anchor, display).
+
+    ``\\|`` is the alias separator Obsidian and Quartz use inside tables.
+    """
+    inner = raw[3:-2] if raw.startswith("!") else raw[2:-2]
+    display: str | None = None
+    bar = inner.find("|")
+    if bar >= 0:
+        display = inner[bar + 1 :].strip()
+        inner = inner[:bar]
+        if inner.endswith("\\"):
+            inner = inner[:-1]
+    target, _, anchor = inner.partition("#")
+    return target.strip(), anchor.strip(), display
+
+
+def _plain_text(tokens: list[dict[str, Any]]) -> str:
+    parts: list[str] = []
+    for token in tokens:
+        if "children" in token:
+            parts.append(_plain_text(token["children"]))
+        elif token["type"] in ("text", "codespan", "wikilink", "tag"):
+            parts.append(token.get("raw", ""))
+    return "".join(parts)
+
+
+class _Walker:
+    def __init__(self, locator: _Locator, found: _Collected):
+        self.locate = locator
+        self.found = found
+
+    def walk(self, tokens: list[dict[str, Any]]) -> None:
+        text_run: list[str] = []
+        for token in tokens:
+            kind = token["type"]
+            if kind == "text":
+                text_run.append(token["raw"])
+                continue
+            if text_run:
+                self.mentions("".join(text_run))
+                text_run = []
+            handler = getattr(self, f"on_{kind}", None)
+            if handler is not None:
+                handler(token)
+            elif "children" in token:
+                self.walk(token["children"])
+        if text_run:
+            self.mentions("".join(text_run))
+
+    # block tokens
+
+    def on_heading(self, token: dict[str, Any]) -> None:
+        text = token.get("_text", "")
+        first = text.split("\n", 1)[0]
+        prefix = _ATX_PREFIX if token.get("style") == "atx" else _LINE_PREFIX
+        # the cursor stays at the heading's text: its own links and tags follow
+        line, _ = self.locate.position(self.locate.find_line_start(first, prefix))
+        self.found.headings.append(Heading(token["attrs"]["level"], text, line))
+        self.found.section = text
+        self.walk(token.get("children", []))
+
+    def on_block_code(self, token: dict[str, Any]) -> None:
+        self.locate.skip_block(token.get("raw", ""))
+
+    def on_block_html(self, token: dict[str, Any]) -> None:
+        raw = token.get("raw", "")
+        start = self.locate.find(raw.split("\n", 1)[0].strip(), advance=False)
+        self.html_urls(raw, start)
+        self.locate.skip_block(raw)
+
+    # inline tokens
+
+    def on_codespan(self, token: dict[str, Any]) -> None:
+        raw = token.get("raw", "")
+        if self.locate.find(raw, count_miss=False) < 0 and raw.strip():
+            # mistune joins a multi-line code span with spaces
+            self.locate.search(r"[\s>]+".join(re.escape(part) for part in raw.split()))
+
+    def on_inline_html(self, token: dict[str, Any]) -> None:
+        raw = token["raw"]
+        start = self.locate.find(raw, advance=False)
+        self.html_urls(raw, start)
+        if start >= 0:
+            self.locate.cursor = start + len(raw)
+
+    def on_wikilink(self, token: dict[str, Any]) -> None:
+        raw = token["raw"]
+        line, column = self.locate.position(self.locate.find(raw))
+        target, anchor, display = split_wikilink(raw)
+        kind = EMBED if raw.startswith("!") else WIKILINK
+        self.found.links.append(Link(kind, target, anchor, display, raw, line, column, self.found.section))
+
+    def on_tag(self, token: dict[str, Any]) -> None:
+        raw = token["raw"]
+        line, column = self.locate.position(self.locate.find(raw))
+        self.found.tags.append(Tag(raw[1:], line, column, "inline"))
+
+    def on_block_id(self, token: dict[str, Any]) -> None:
+        raw = token["raw"]
+        line, _ = self.locate.position(self.locate.find(raw))
+        self.found.block_ids.append(BlockId(raw[1:], line))
+
+    def on_link(self, token: dict[str, Any], embed: bool = False) -> None:
+        url = html.unescape(token.get("attrs", {}).get("url", ""))
+        before = len(self.found.citations)
+        if "_autolink" not in token:
+            self.walk(token.get("children", []))  # the link text comes first in the source
+        in_text = self.found.citations[before:]
+        del self.found.citations[before:]
+        if "_autolink" in token:
+            raw = token["_autolink"]
+            offset = self.locate.find(raw)
+        elif "ref" in token:
+            raw = f"[{token.get('label', '')}]"
+            offset = self.locate.find(raw)
+        else:
+            raw, offset = self.find_destination(url)
+        line, column = self.locate.position(offset)
+        if _EXTERNAL.match(url):
+            self.found.external.append(ExternalLink(url, line, column, self.found.section))
+            self.url_citations(url, line, column, raw or url)
+        else:
+            target, _, anchor = unquote(url).partition("#")
+            kind = EMBED if embed else MARKDOWN
+            display = _plain_text(token.get("children", [])) or None
+            link = Link(kind, target.strip(), anchor, display, raw, line, column, self.found.section)
+            self.found.links.append(link)
+        # a badge image or the URL repeated as link text is the same reference, not another
+        cited = {c.id for c in self.found.citations[before:]}
+        self.found.citations.extend(c for c in in_text if c.id not in cited)
+
+    def on_image(self, token: dict[str, Any]) -> None:
+        self.on_link(token, embed=True)
+
+    def find_destination(self, url: str) -> tuple[str, int]:
+        """Locate an inline link by its destination as it may have been written."""
+        decoded = unquote(url)
+        candidates = [url, f"<{decoded}>", decoded, html.escape(decoded, quote=False)]
+        best = -1
+        best_raw = ""
+        for candidate in dict.fromkeys(candidates):
+            found = self.locate.find(candidate, advance=False, count_miss=False)
+            if found >= 0 and (best < 0 or found < best):
+                best, best_raw = found, candidate
+        if best >= 0:
+            self.locate.cursor = best + len(best_raw)
+        else:
+            self.locate.misses += 1
+        return best_raw, best
+
+    # references inside text, URLs and HTML
+
+    def mentions(self, text: str) -> None:
+        for start, end, paper, version in citations.find_mentions(text):
+            matched = text[start:end]
+            line, column = self.locate.position(self.locate.find(matched))
+            self.found.citations.append(Citation(paper, version, line, column, matched, self.found.section))
+
+    def url_citations(self, url: str, line: int, column: int, text: str) -> None:
+        for paper, version in citations.match_url(url):
+            self.found.citations.append(Citation(paper, version, line, column, text, self.found.section))
+
+    def html_urls(self, raw: str, start: int) -> None:
+        """``href``/``src`` attributes of raw HTML: Quartz counts ``<a href>`` as links."""
+        code = _HTML_COMMENT.sub(lambda m: " " * len(m.group(0)), raw)
+        for m in _HTML_URL_ATTR.finditer(code):
+            url = html.unescape(m.group(1) or m.group(2) or m.group(3) or "")
+            value_start = m.start(m.lastindex or 0)
+            line, column = self.locate.position(start + value_start if start >= 0 else -1)
+            if _EXTERNAL.match(url):
+                self.found.external.append(ExternalLink(url, line, column, self.found.section))
+                self.url_citations(url, line, column, url)
+            elif url and m.group(0).lower().startswith("href"):
+                target, _, anchor = unquote(url).partition("#")
+                self.found.links.append(
+                    Link(MARKDOWN, target, anchor, None, url, line, column, self.found.section)
+                )
+
+
+# ---------------------------------------------------------------------------
+# the note
+
+
+def parse_note(path: str, data: bytes) -> Note:
+    """Parse one note's bytes. Never raises on bad input: problems become diagnostics."""
+    if b"\x00" in data:
+        message = "binary data (NUL bytes) in a .md file; not indexed"
+        return unreadable_note(path, Diagnostic(path, 1, 0, "PV103", message))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        message = f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}); not indexed"
+        return unreadable_note(path, Diagnostic(path, line, 0, "PV102", message))
+    return parse_text(text, path)
+
+
+def unreadable_note(path: str, diagnostic: Diagnostic) -> Note:
+    """A note that could not be read or decoded: still a link target, never parsed or written."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return Note(path=path, title=stem, frontmatter={}, diagnostics=(diagnostic,), readable=False)
+
+
+def parse_text(text: str, path: str = "<text>") -> Note:
+    """Parse a note's text (any newline style, with or without a BOM)."""
+    text = text.removeprefix(BOM)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    front = metadata.split(text, path)
+    meta = metadata.interpret(front, path, stem)
+    diagnostics: list[Diagnostic] = [*front.diagnostics, *meta.diagnostics]
+    first_line = front.body_start_line + 1
+    body = text[front.body_offset :]
+
+    spans, problems = regions.find_regions(body)
+    managed = [
+        Region(s.name, s.start_line + first_line - 1, s.end_line + first_line - 1, body[s.start : s.end])
+        for s in spans
+    ]
+    diagnostics.extend(
+        Diagnostic(path, p.line + first_line - 1, 1, "PV402", f"{p.message}; file left untouched")
+        for p in problems
+    )
+    hidden = [(s.start, s.end) for s in spans] + comment_spans(body)
+    masked = mask(body, sorted(hidden))
+
+    found = _Collected()
+    locator = _Locator(masked, first_line)
+    _Walker(locator, found).walk(markdown_parser()(masked))
+
+    frontmatter_links = list(_frontmatter_links(front))
+    papers = [
+        PaperRef(paper, version, key, metadata.key_line(front, key))
+        for paper, version, key in citations.papers_from_frontmatter(front.data)
+    ]
+    for key, line in metadata.unquoted_numbers(front, ARXIV_NUMBER_KEYS):
+        value = front.data[key]
+        message = f"'{key}: {value}' is an unquoted number; YAML readers may turn it into a float"
+        diagnostics.append(Diagnostic(path, line, 1, "PV116", message, fix=f'{key}: "{value}"'))
+
+    return Note(
+        path=path,
+        title=meta.title,
+        frontmatter=front.data,
+        aliases=meta.aliases,
+        tags=(*meta.tags, *found.tags),
+        draft=meta.draft,
+        publish=meta.publish,
+        links=(*frontmatter_links, *found.links),
+        external_links=tuple(found.external),
+        citations=tuple(found.citations),
+        papers=tuple(papers),
+        headings=tuple(found.headings),
+        block_ids=tuple(found.block_ids),
+        regions=tuple(managed),
+        diagnostics=tuple(diagnostics),
+        body_line=first_line,
+    )
+
+
+_FRONTMATTER_WIKILINK = re.compile(WIKILINK_PATTERN)
+
+
+def _frontmatter_links(front: metadata.Frontmatter) -> Iterator[Link]:
+    """Wikilinks in frontmatter values (``related: "[[Other]]"``): real links since Obsidian 1.4."""
+    if "[[" not in front.yaml:
+        return
+    cursor = 0
+    for value in _strings(front.data):
+        for m in _FRONTMATTER_WIKILINK.finditer(value):
+            raw = m.group(0)
+            found = front.yaml.find(raw, cursor)
+            if found < 0:
+                found = front.yaml.find(raw)
+            else:
+                cursor = found + len(raw)
+            line = 2 + front.yaml.count("\n", 0, max(found, 0))
+            column = found - front.yaml.rfind("\n", 0, found) if found >= 0 else 0
+            target, anchor, display = split_wikilink(raw)
+            kind = EMBED if raw.startswith("!") else WIKILINK
+            yield Link(kind, target, anchor, display, raw, line, column, in_frontmatter=True)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
