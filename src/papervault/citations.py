@@ -271,14 +271,10 @@ def match_url(url: str) -> list[PaperMatch]:
 #: punctuation that ends a sentence, never a URL: ASCII and full-width forms
 TRAILING_PUNCTUATION = ".,;:!?)]}>'\"。，；：！？、）】」』》"
 
-_HOSTS = "|".join(
-    re.escape(host) for host in sorted(set(SITES) | {"arxiv.org"}, key=len, reverse=True)
-)
+_HOSTS = "|".join(re.escape(host) for host in sorted(set(SITES) | {"arxiv.org"}, key=len, reverse=True))
 # A scheme-less URL on a known host (any subdomain): 'arxiv.org/abs/ID', 'www.openreview.net/…'.
 # Stops at blanks, quotes, angle brackets, backticks and any non-ASCII character.
-_HOST_FORM = re.compile(
-    rf"(?<![A-Za-z0-9_.@/:-])(?i:(?:[a-z0-9-]+\.)*(?:{_HOSTS}))/[!#-&(-;=?-_a-~]*"
-)
+_HOST_FORM = re.compile(rf"(?<![A-Za-z0-9_.@/:-])(?i:(?:[a-z0-9-]+\.)*(?:{_HOSTS}))/[!#-&(-;=?-_a-~]*")
 # A URL with a scheme belongs to match_url (the parser finds it); mentions inside it are skipped.
 _SCHEMED_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[!#-&(-;=?-_a-~]*")
 # 'arXiv:ID', 'arXiv: ID', 'arXiv ID', 'arXiv id: ID', 'arxivID'. The left boundary keeps out
@@ -436,9 +432,7 @@ def papers_from_frontmatter(frontmatter: Mapping[str, object]) -> list[tuple[str
     once, with the first key that named it (and the first version given anywhere).
     """
     eprint_is_arxiv = any(
-        _normal_key(key) in EPRINT_TYPE_KEYS
-        and isinstance(value, str)
-        and value.strip().lower() == "arxiv"
+        _normal_key(key) in EPRINT_TYPE_KEYS and isinstance(value, str) and value.strip().lower() == "arxiv"
         for key, value in frontmatter.items()
     )
     found: dict[str, tuple[str | None, str]] = {}
