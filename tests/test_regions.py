@@ -212,9 +212,9 @@ def reference_find(text: str) -> tuple[list[tuple[str, int, int]], list[int]]:
     lines = text.removeprefix("\ufeff").split("\n")
     lines = [line.removesuffix("\r") for line in lines]
     body_from = 0
-    if lines and re.fullmatch(r"---[ \t]*", lines[0]):
+    if len(lines) > 1 and lines[0].rstrip() == "---":
         for index in range(1, len(lines)):
-            if re.fullmatch(r"(---|\.\.\.)[ \t]*", lines[index]):
+            if lines[index].rstrip() == "---":
                 body_from = index + 1
                 break
     fence: tuple[str, int] | None = None

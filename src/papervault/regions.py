@@ -52,8 +52,9 @@ _MARKER = re.compile(
 )
 # An HTML-comment line naming a papervault marker that is not a valid marker.
 _MARKER_LIKE = re.compile(r"papervault:[^:\n]{0,40}:(?:start|end)\b", re.I)
-_FRONTMATTER_OPEN = re.compile(r"---[ \t]*\r?(?:\n|\Z)")
-_FRONTMATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+# The same rule as metadata.split: `---` lines (trailing whitespace allowed), closed.
+_FRONTMATTER_OPEN = re.compile(r"---[^\S\n]*\n")
+_FRONTMATTER_CLOSE = re.compile(r"^---[^\S\n]*$", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +133,8 @@ def marker_line(name: str, kind: str, note: str = "") -> str:
 def _frontmatter_end(text: str, offset: int) -> int:
     """Offset just past the closing frontmatter line, or ``offset`` if there is none.
 
-    Frontmatter starts with a ``---`` first line and ends at the next ``---`` or ``...``
-    line, as Obsidian and Quartz read it. An unclosed block is not frontmatter.
+    Frontmatter starts with a ``---`` first line and ends at the next ``---`` line, as
+    ``metadata.split`` reads it. An unclosed block is not frontmatter.
     """
     opening = _FRONTMATTER_OPEN.match(text, offset)
     if not opening:
