@@ -58,6 +58,8 @@ RULES: tuple[Rule, ...] = (
     Rule("PV403", "orphan-tag-page", "warning", "a tag page for a tag no note uses"),
     Rule("PV404", "write-failed", "error", "a file could not be written"),
     Rule("PV405", "changed-during-run", "warning", "a file changed while papervault ran; skipped"),
+    Rule("PV406", "unclosed-code-fence", "error", "a note ends in an open code fence; no region added"),
+    Rule("PV407", "safety-check-failed", "error", "internal error: an edit would touch user text"),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
