@@ -104,7 +104,7 @@ def _heading_text(md: Any) -> None:
             end = original(m, state)
             token = state.last_token()
             if end and token and token.get("type") == "heading" and "text" in token:
-                token["_text"] = token["text"]
+                token["_text"] = token["text"].strip()
             return end
 
         md.block.register(rule, None, keep_text)

@@ -53,8 +53,9 @@ def compile_ignore(patterns: Iterable[str]) -> list[IgnoreRule]:
 def _compile_pattern(pattern: str) -> IgnoreRule:
     text = pattern.strip()
     folders_only = text.endswith("/")
-    text = text.strip("/") if text.startswith("/") or folders_only else text
-    anchored = "/" in text
+    text = text.rstrip("/")
+    anchored = "/" in text  # a leading or inner slash anchors the pattern at the root
+    text = text.lstrip("/")
     parts: list[str] = []
     i = 0
     while i < len(text):
