@@ -241,9 +241,7 @@ def plan_vault(n: int, seed: int = DEFAULT_SEED, avg_size: int = DEFAULT_AVG_SIZ
                 used.add(f"{folder}/Overview".casefold())
                 stem = "Overview"  # one per project folder: duplicate basenames on purpose
             else:
-                stem = unique(
-                    f"{project} - {rng.choice(('Meeting', 'Draft', 'Notes', 'Experiment'))}"
-                )
+                stem = unique(f"{project} - {rng.choice(('Meeting', 'Draft', 'Notes', 'Experiment'))}")
         elif kind == "daily":
             day = FIRST_DAY + datetime.timedelta(days=next(day_counter))
             stem = unique(day.isoformat())
@@ -597,16 +595,12 @@ class NoteWriter:
             lines.append(f'arxiv: "{note.arxiv_id}"' if quoted else f"arxiv: {note.arxiv_id}")
             if note.openreview_id:
                 lines.append(f"openreview: {note.openreview_id}")
-            lines.append(
-                f"year: {2000 + int(note.arxiv_id[:2]) if '/' not in note.arxiv_id else 1999}"
-            )
+            lines.append(f"year: {2000 + int(note.arxiv_id[:2]) if '/' not in note.arxiv_id else 1999}")
             authors = rng.sample(("Vaswani", "Ho", "Kingma", "Silver", "Lee", "Chen", "Wu"), 2)
             lines.append(f"authors: [{', '.join(authors)}]")
         if rng.random() < 0.3:
             lines.append(f'related: ["[[{self.wiki_name(self.plan.pick_target(rng))}]]"]')
-        lines.append(
-            f"created: 20{rng.randint(18, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        )
+        lines.append(f"created: 20{rng.randint(18, 25)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
         if note.draft:
             lines.append("draft: true")
         lines.append("---")
@@ -727,9 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of notes")
     parser.add_argument("outdir", type=Path, help="directory to write the vault into")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument(
-        "--avg-size", type=int, default=DEFAULT_AVG_SIZE, help="average note size in bytes"
-    )
+    parser.add_argument("--avg-size", type=int, default=DEFAULT_AVG_SIZE, help="average note size in bytes")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("N must be at least 1")
