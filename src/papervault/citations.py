@@ -274,9 +274,9 @@ TRAILING_PUNCTUATION = ".,;:!?)]}>'\"。，；：！？、）】」』》"
 _HOSTS = "|".join(re.escape(host) for host in sorted(set(SITES) | {"arxiv.org"}, key=len, reverse=True))
 # A scheme-less URL on a known host (any subdomain): 'arxiv.org/abs/ID', 'www.openreview.net/…'.
 # Stops at blanks, quotes, angle brackets, backticks and any non-ASCII character.
-_HOST_FORM = re.compile(rf"(?<![A-Za-z0-9_.@/:-])(?i:(?:[a-z0-9-]+\.)*(?:{_HOSTS}))/[!#-&(-;=?-_a-~]*")
+_HOST_FORM = re.compile(rf"(?<![A-Za-z0-9_.@/:-])(?i:(?:[a-z0-9-]+\.)*(?:{_HOSTS}))/[!#-&(-;=?-Z\\^_a-~]*")
 # A URL with a scheme belongs to match_url (the parser finds it); mentions inside it are skipped.
-_SCHEMED_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[!#-&(-;=?-_a-~]*")
+_SCHEMED_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[!#-&(-;=?-Z\\^_a-~]*")
 # 'arXiv:ID', 'arXiv: ID', 'arXiv ID', 'arXiv id: ID', 'arxivID'. The left boundary keeps out
 # words ('myarxiv'), hosts ('export.arxiv.org') and the 'arXiv.' inside a DOI.
 _ARXIV_MENTION = re.compile(
