@@ -101,12 +101,19 @@ def find_config_file(start: Path) -> Path | None:
     """The nearest papervault.toml, or pyproject.toml with [tool.papervault], at or above ``start``."""
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_FILE
-        if candidate.is_file():
+        if _is_file(candidate):
             return candidate
         candidate = folder / PYPROJECT
-        if candidate.is_file() and _has_tool_table(candidate):
+        if _is_file(candidate) and _has_tool_table(candidate):
             return candidate
     return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a folder above the vault we may not look into
+        return False
 
 
 def load_config(

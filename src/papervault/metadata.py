@@ -94,7 +94,9 @@ def _load(yaml_text: str, path: str, diagnostics: list[Diagnostic]) -> dict[str,
         data = _yaml_handler().load(yaml_text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 2  # +1 for 1-based, +1 for the '---' line
+        # +1 for 1-based, +1 for the opening '---'; an error at the end points at the last line
+        last_line = 1 + max(yaml_text.count("\n"), 1)
+        line = min(mark.line + 2, last_line) if mark is not None else 2
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         diagnostics.append(Diagnostic(path, line, 0, "PV110", f"invalid YAML frontmatter: {problem}"))
         return {}

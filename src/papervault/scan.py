@@ -87,10 +87,13 @@ def is_ignored(path: str, is_dir: bool, rules: list[IgnoreRule]) -> bool:
 def scan_vault(root: Path, ignore: Iterable[str] = ()) -> ScanResult:
     """Walk ``root`` in sorted order and classify every file."""
     root = Path(root)
-    if not root.exists():
-        raise VaultError("vault folder does not exist", path=str(root))
-    if not root.is_dir():
-        raise VaultError("vault root is not a folder", path=str(root))
+    try:
+        if not root.exists():
+            raise VaultError("vault folder does not exist", path=str(root))
+        if not root.is_dir():
+            raise VaultError("vault root is not a folder", path=str(root))
+    except OSError as error:
+        raise VaultError(f"cannot read the vault folder: {error.strerror}", path=str(root)) from None
     real_root = os.path.realpath(root)
     result = ScanResult(root=root)
     rules = compile_ignore(ignore)
