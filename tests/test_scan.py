@@ -97,14 +97,14 @@ def test_unreadable_file_is_a_diagnostic_and_still_a_link_target(tmp_path: Path,
     write_vault(tmp_path, {"ok.md": "[[locked]]", "locked.md": "secret"})
     import papervault.vault as vault_module
 
-    real_read = vault_module.read_file
+    real_read = vault_module.read_file_with_stat
 
-    def read(root: Path, path: str) -> bytes:
+    def read(root: Path, path: str) -> tuple[bytes, int, int]:
         if path == "locked.md":
             raise PermissionError(13, "Permission denied")
         return real_read(root, path)
 
-    monkeypatch.setattr(vault_module, "read_file", read)
+    monkeypatch.setattr(vault_module, "read_file_with_stat", read)
     vault = load_vault(tmp_path)
     assert [str(d) for d in vault.all_diagnostics()] == ["locked.md:1: PV101 cannot read: Permission denied"]
     assert not vault.notes["locked.md"].readable

@@ -28,7 +28,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_real_vault_counts(name: str) -> None:
-    vault = load_vault(shared_vault(name))
+    vault = load_vault(shared_vault(name), use_cache=False)
     expected = EXPECTED[name]
     body = [link for note in vault.notes.values() for link in note.links if not link.in_frontmatter]
     assert len(vault.notes) == expected["notes"]
@@ -43,14 +43,14 @@ def test_real_vault_counts(name: str) -> None:
 
 
 def test_dswok_arxiv_links_are_51_papers_in_25_notes() -> None:
-    vault = load_vault(shared_vault("dswok"))
+    vault = load_vault(shared_vault("dswok"), use_cache=False)
     citing = [note for note in vault.notes.values() if note.citations]
     assert len(citing) == 25
     assert len({c.id for note in citing for c in note.citations}) == 51
 
 
 def test_every_position_points_at_the_link_text(real_vault) -> None:
-    vault = load_vault(real_vault)
+    vault = load_vault(real_vault, use_cache=False)
     for note in vault.notes.values():
         lines = (real_vault / note.path).read_text(encoding="utf-8").split("\n")
         for link in note.links:
@@ -61,12 +61,12 @@ def test_every_position_points_at_the_link_text(real_vault) -> None:
 
 
 def test_dswok_indented_code_url_is_not_a_link() -> None:
-    readme = load_vault(shared_vault("dswok")).notes["README.md"]
+    readme = load_vault(shared_vault("dswok"), use_cache=False).notes["README.md"]
     assert not [e for e in readme.external_links if e.url.startswith("https://github.com/Erlemar/dswok.git")]
 
 
 def test_example_vault_loads_clean() -> None:
-    vault = load_vault(EXAMPLE_VAULT)
+    vault = load_vault(EXAMPLE_VAULT, use_cache=False)
     assert "paper-summaries.md" in vault.notes
     summaries = vault.notes["paper-summaries.md"]
     assert summaries.title == "Paper Summaries"

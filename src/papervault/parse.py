@@ -38,6 +38,10 @@ from .model import (
     Tag,
 )
 
+#: bump whenever parsing would produce a different Note for the same bytes (it
+#: invalidates every cached parse)
+PARSER_VERSION = 1
+
 BOM = "\ufeff"
 #: fills the start of a masked span that has text after it on the same line, so that the
 #: text does not turn into an indented code block (``%%c%% [[x]]`` stays a paragraph)

@@ -165,3 +165,11 @@ def read_file(root: Path, path: str) -> bytes:
     """Read one vault file's bytes. Raises OSError; callers turn it into a diagnostic."""
     with open(root / path, "rb") as handle:
         return handle.read()
+
+
+def read_file_with_stat(root: Path, path: str) -> tuple[bytes, int, int]:
+    """Bytes plus the size and mtime of exactly what was read (a later edit is never
+    recorded under an earlier stat). Raises OSError."""
+    with open(root / path, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        return handle.read(), info.st_size, info.st_mtime_ns

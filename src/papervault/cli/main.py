@@ -32,9 +32,12 @@ RESOLUTIONS = ("obsidian", "quartz-shortest", "quartz-absolute", "quartz-relativ
     type=click.Choice(RESOLUTIONS),
     help="How links resolve (setting links.resolution). Default: obsidian.",
 )
+@click.option("--no-cache", is_flag=True, help="Neither read nor update the index cache.")
 @click.version_option(__version__, prog_name="papervault")
 @click.pass_context
-def main(ctx: click.Context, vault: str | None, config_file: str | None, resolution: str | None) -> None:
+def main(
+    ctx: click.Context, vault: str | None, config_file: str | None, resolution: str | None, no_cache: bool
+) -> None:
     """papervault: keep an Obsidian vault of paper notes consistent.
 
     It indexes the vault, resolves links and arXiv/OpenReview citations into one
@@ -43,15 +46,19 @@ def main(ctx: click.Context, vault: str | None, config_file: str | None, resolut
     overrides: dict[str, Any] = {}
     if resolution:
         overrides["links.resolution"] = resolution
+    if no_cache:
+        overrides["cache"] = False
     ctx.obj = Session(vault=vault, config_file=config_file, overrides=overrides)
 
 
 def _register() -> None:
     from .check import check
     from .graph import graph
+    from .index import index
 
     main.add_command(check)
     main.add_command(graph)
+    main.add_command(index)
 
 
 _register()

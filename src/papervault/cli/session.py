@@ -6,7 +6,7 @@ import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from ..errors import PapervaultError
 if TYPE_CHECKING:
     from ..config import Config
     from ..model import Vault
+    from ..vault import IndexStats
 
 #: exit code for a bug in papervault itself (never for bad input)
 INTERNAL_ERROR = 3
@@ -35,10 +36,33 @@ class Session:
 
         return load_config(vault=self.vault, config_file=self.config_file, overrides=self.overrides)
 
-    def load(self) -> Vault:
-        from ..vault import load_vault
+    def load(self, rebuild: bool = False, stats: IndexStats | None = None) -> Vault:
+        """Index the vault, with a progress bar on a terminal when a cold run is long."""
+        from ..vault import IndexStats, load_vault
 
-        return load_vault(config=self.config)
+        stats = stats if stats is not None else IndexStats()
+        vault = load_vault(config=self.config, rebuild=rebuild, stats=stats, progress=progress_bar)
+        for warning in stats.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        return vault
+
+
+#: show a progress bar only for runs long enough to need one
+PROGRESS_MIN_NOTES = 2000
+
+
+def progress_bar(total: int) -> Callable[[int], None] | None:
+    if total < PROGRESS_MIN_NOTES or not sys.stderr.isatty():
+        return None
+    bar = click.progressbar(length=total, label="parsing notes", file=sys.stderr)
+    bar.__enter__()
+
+    def advance(count: int) -> None:
+        bar.update(count)
+        if bar.pos >= total:
+            bar.__exit__(None, None, None)
+
+    return advance
 
 
 @contextlib.contextmanager
