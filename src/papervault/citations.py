@@ -200,13 +200,10 @@ _FORMS_BY_SITE: dict[str, tuple[tuple[UrlForm, re.Pattern[str]], ...]] = {
     for site in {form.site for form in URL_FORMS}
 }
 
-# scheme (optional: link destinations and prose may omit it), userinfo, host, port, rest
-_URL_PARTS = re.compile(
-    r"\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?(?:[^/?#\s@]*@)?"
-    r"(?P<host>[A-Za-z0-9.-]+)(?::[0-9]*)?"
-    r"(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?",
-    re.S,
-)
+# scheme (optional: link destinations and prose may omit it) and host; then port, path, query.
+# Two steps, so that the common case, a URL on another host, costs one short match.
+_URL_HOST = re.compile(r"\s*<?(?:[A-Za-z][A-Za-z0-9+.-]*:)?(?://)?([A-Za-z0-9.-]+)")
+_URL_REST = re.compile(r"(?::[0-9]*)?(?P<path>[^?#]*)(?:\?(?P<query>[^#]*))?", re.S)
 _DOUBLE_SLASH = re.compile(r"//+")
 _ENCODED_SLASH = re.compile(r"%2[Ff]")
 _ENCODED_COMMA = re.compile(r"%2[Cc]")
@@ -236,12 +233,11 @@ def match_url(url: str) -> list[PaperMatch]:
     (badge images on img.shields.io included). ``export.arxiv.org/api/query?id_list=a,b``
     gives one entry per listed id.
     """
-    parts = _URL_PARTS.match(url)
-    if parts is None:
+    host = _URL_HOST.match(url)
+    site = _site(host[1]) if host else None
+    if host is None or site is None:
         return []
-    site = _site(parts["host"])
-    if site is None:
-        return []
+    parts = _URL_REST.match(url, host.end())
     path = parts["path"]
     if "//" in path:
         path = _DOUBLE_SLASH.sub("/", path)
@@ -267,31 +263,42 @@ def match_url(url: str) -> list[PaperMatch]:
 
 
 # -- plain-text mentions -----------------------------------------------------------------
+#
+# Speed: every pattern below starts with a literal or a plain character class, so that
+# re's fast scan for the first character applies (a leading look-behind or a
+# case-insensitive alternation made them 10-20x slower). Left boundaries are checked in
+# Python, on the few hits only.
 
 #: punctuation that ends a sentence, never a URL: ASCII and full-width forms
 TRAILING_PUNCTUATION = ".,;:!?)]}>'\"。，；：！？、）】」』》"
 
-_HOSTS = "|".join(re.escape(host) for host in sorted(set(SITES) | {"arxiv.org"}, key=len, reverse=True))
-# A scheme-less URL on a known host (any subdomain): 'arxiv.org/abs/ID', 'www.openreview.net/…'.
-# Stops at blanks, quotes, angle brackets, backticks and any non-ASCII character.
-_HOST_FORM = re.compile(rf"(?<![A-Za-z0-9_.@/:-])(?i:(?:[a-z0-9-]+\.)*(?:{_HOSTS}))/[!#-&(-;=?-Z\\^_a-~]*")
-# A URL with a scheme belongs to match_url (the parser finds it); mentions inside it are skipped.
-_SCHEMED_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[!#-&(-;=?-Z\\^_a-~]*")
-# 'arXiv:ID', 'arXiv: ID', 'arXiv ID', 'arXiv id: ID', 'arxivID'. The left boundary keeps out
-# words ('myarxiv'), hosts ('export.arxiv.org') and the 'arXiv.' inside a DOI.
+#: characters of a URL written in text: printable ASCII except blanks, quotes, angle and
+#: square brackets and backticks (so '[![b](u1)](u2)' gives two URLs)
+_URL_CHARS = frozenset(map(chr, range(0x21, 0x7F))) - frozenset("\"'<>[]`")
+_URL_TAIL = re.compile("[" + re.escape("".join(sorted(_URL_CHARS))) + "]*")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+_SCHEME_CHARS = _HOST_CHARS | frozenset("+")
+#: how far back a URL or host may start; longer runs are not looked into
+_LOOK_BACK = 2048
+
+_HOSTS = "|".join(re.escape(host) for host in sorted(SITES, key=len, reverse=True))
+# Host forms are found from their top-level domain ('.org/'), then matched from the host's start.
+_TOP_LEVEL = re.compile(r"\.(?:[Oo][Rr][Gg]|[Nn][Ee][Tt]|[Gg][Oo][Vv]|[Cc][Oo][Mm]?)/")
+_HOST_FORM = re.compile(rf"(?i:(?:[a-z0-9-]+\.)*(?:{_HOSTS}))/{_URL_TAIL.pattern}")
+#: what may not stand right before a host form: it would be part of a longer host or URL
+_NOT_BEFORE_HOST = frozenset("_@/:")
+# 'arXiv:ID', 'arXiv: ID', 'arXiv ID', 'arXiv id: ID', 'arxivID'.
 _ARXIV_MENTION = re.compile(
-    r"(?<![A-Za-z0-9_./])(?i:arxiv)(?:[ \t]+(?i:id))?"
+    r"[Aa][Rr][Xx][Ii][Vv](?:[ \t]+[Ii][Dd])?"
     r"(?:[ \t\u00a0]*[:：][ \t\u00a0]*\n?[ \t\u00a0]*|[ \t\u00a0]+|)" + ARXIV_ID_PATTERN
 )
-# 'doi:10.48550/arXiv.ID', 'DOI: 10.48550/ARXIV.ID' and the bare DOI
-_DOI_MENTION = re.compile(
-    r"(?<![A-Za-z0-9_./-])(?:(?i:doi)[ \t]*:[ \t]*)?10\.48550/(?i:arxiv)\." + ARXIV_ID_PATTERN
-)
-# cheap test that lets most text through without running the patterns above
-_ANY_MARKER = re.compile(
-    r"(?i)arxiv|10\.48550|openreview|ar5iv|alphaxiv|huggingface|hf\.co|emergentmind"
-    r"|scirate|semanticscholar|lanl\.gov"
-)
+#: what may not stand right before 'arXiv': a word ('myarxiv'), a host ('export.arxiv.org'),
+#: a path ('/arxiv/ID'), the 'arXiv.' inside a DOI
+_NOT_BEFORE_ARXIV = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./")
+# '10.48550/arXiv.ID', optionally after 'doi:' or 'DOI: ' (found by looking back)
+_ARXIV_DOI = re.compile(r"10\.48550/(?i:arxiv)\." + ARXIV_ID_PATTERN)
+_DOI_PREFIX = re.compile(r"[Dd][Oo][Ii][ \t]*:[ \t]*\Z")
+_NOT_BEFORE_DOI = _NOT_BEFORE_ARXIV | frozenset("-")
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -300,8 +307,57 @@ def _trim_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def _in_spans(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+def _run_start(text: str, position: int, chars: frozenset[str]) -> int:
+    """Where the run of ``chars`` that ends at ``position`` begins."""
+    start, limit = position, max(0, position - _LOOK_BACK)
+    while start > limit and text[start - 1] in chars:
+        start -= 1
+    return start
+
+
+def _inside_url(text: str, position: int) -> bool:
+    """Whether ``position`` is inside a URL with a scheme (those are match_url's)."""
+    return "://" in text[_run_start(text, position, _URL_CHARS) : position]
+
+
+def _host_forms(text: str) -> Iterator[Mention]:
+    end = 0
+    for top_level in _TOP_LEVEL.finditer(text):
+        start = _run_start(text, top_level.start(), _HOST_CHARS)
+        if start < end or (start and text[start - 1] in _NOT_BEFORE_HOST):
+            continue
+        match = _HOST_FORM.match(text, start)
+        if match is None or _inside_url(text, start):
+            continue
+        end = _trim_end(text, start, match.end())
+        for paper, version in match_url(text[start:end]):
+            yield start, end, paper, version
+        end = match.end()
+
+
+def _arxiv_mentions(text: str) -> Iterator[Mention]:
+    for match in _ARXIV_MENTION.finditer(text):
+        start = match.start()
+        if (start and text[start - 1] in _NOT_BEFORE_ARXIV) or _inside_url(text, start):
+            continue
+        paper = _arxiv_from_match(match)
+        if paper:
+            yield start, match.end(), *paper
+
+
+def _doi_mentions(text: str) -> Iterator[Mention]:
+    for match in _ARXIV_DOI.finditer(text):
+        start = match.start()
+        prefix = _DOI_PREFIX.search(text, max(0, start - 16), start)
+        if prefix and not (prefix.start() and text[prefix.start() - 1] in _NOT_BEFORE_DOI):
+            start = prefix.start()
+        elif start and text[start - 1] in _NOT_BEFORE_DOI:
+            continue
+        if _inside_url(text, start):
+            continue
+        paper = _arxiv_from_match(match)
+        if paper:
+            yield start, match.end(), *paper
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -315,27 +371,11 @@ def find_mentions(text: str) -> list[Mention]:
     Returns ``(start, end, id, version)``; ``text[start:end]`` is the matched text without
     trailing punctuation.
     """
-    if not _ANY_MARKER.search(text):
-        return []
-    urls = [m.span() for m in _SCHEMED_URL.finditer(text)] if "://" in text else []
-    found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-    for match in _HOST_FORM.finditer(text):
-        start = match.start()
-        if _in_spans(start, urls):
-            continue
-        end = _trim_end(text, start, match.end())
-        for paper_id_, version in match_url(text[start:end]):
-            found.append((start, end, paper_id_, version))
-        taken.append((start, match.end()))
-    for pattern in (_ARXIV_MENTION, _DOI_MENTION):
-        for match in pattern.finditer(text):
-            start = match.start()
-            if _in_spans(start, urls) or _in_spans(start, taken):
-                continue
-            paper = _arxiv_from_match(match)
-            if paper:
-                found.append((start, match.end(), *paper))
+    found = list(_host_forms(text))
+    hosts = [(start, end) for start, end, _, _ in found]
+    for mention in (*_arxiv_mentions(text), *_doi_mentions(text)):
+        if not any(start <= mention[0] < end for start, end in hosts):
+            found.append(mention)
     found.sort(key=lambda mention: mention[:2])
     return found
 
@@ -343,27 +383,29 @@ def find_mentions(text: str) -> list[Mention]:
 def iter_urls(text: str) -> Iterator[tuple[int, int, str]]:
     """URLs with a scheme in free text (raw HTML, a frontmatter value): start, end, URL.
 
-    The end excludes trailing punctuation; the URL stops at blanks, quotes, angle
-    brackets, backticks and non-ASCII characters.
+    The end excludes trailing punctuation; the URL stops at blanks, quotes, angle and
+    square brackets, backticks and non-ASCII characters.
     """
-    if "://" not in text:
-        return
-    for match in _SCHEMED_URL.finditer(text):
-        start = match.start()
-        end = _trim_end(text, start, match.end())
-        yield start, end, text[start:end]
+    position = text.find("://")
+    while position >= 0:
+        start = _run_start(text, position, _SCHEME_CHARS)
+        while start < position and not text[start].isalpha():
+            start += 1  # a scheme starts with a letter
+        tail = _URL_TAIL.match(text, position + 3).end()
+        if start < position:
+            end = _trim_end(text, start, tail)
+            yield start, end, text[start:end]
+        position = text.find("://", tail)
 
 
 def scan_text(text: str) -> list[Mention]:
     """All references in free text: URLs with a scheme (via :func:`match_url`) and
     :func:`find_mentions`, in order. For raw HTML (``href``/``src`` values), frontmatter
     values and a parser-free look at a text; it knows nothing about code or comments."""
-    if not _ANY_MARKER.search(text):
-        return []
     found = [
-        (start, end, paper_id_, version)
+        (start, end, paper, version)
         for start, end, url in iter_urls(text)
-        for paper_id_, version in match_url(url)
+        for paper, version in match_url(url)
     ]
     found.extend(find_mentions(text))
     found.sort(key=lambda mention: mention[:2])
@@ -378,6 +420,7 @@ ARXIV_KEYS = frozenset({"arxiv", "arxiv_id", "arxivid", "paper_id", "archiveid"}
 OPENREVIEW_KEYS = frozenset({"openreview", "openreview_id"})
 #: keys whose value is a DOI; only arXiv DOIs (10.48550/arXiv.ID) give a paper
 DOI_KEYS = frozenset({"doi"})
+ARXIV_DOI_PREFIX = "10.48550/arxiv."
 #: BibTeX/BibLaTeX: ``eprint`` is an arXiv id when one of these keys says "arxiv"
 EPRINT_KEY = "eprint"
 EPRINT_TYPE_KEYS = ("eprinttype", "archiveprefix")
@@ -403,20 +446,21 @@ def _scalars(value: object) -> Iterator[str]:
 
 
 def _papers_in_value(value: str, kind: str) -> list[PaperMatch]:
-    """Papers in one frontmatter string under a key of ``kind`` (arxiv/openreview/doi/url)."""
+    """Papers in one frontmatter string under a key of ``kind``: arxiv, marked (an eprint
+    of unknown type), openreview, doi or url. A value that is not a bare id is scanned as text."""
     value = value.strip()
     if not value:
         return []
-    if kind == ARXIV:
-        paper = parse_arxiv_id(value)
-        if paper:
-            return [paper]
-    elif kind == OPENREVIEW:
+    if kind == ARXIV and (paper := parse_arxiv_id(value)):
+        return [paper]
+    if kind == "marked":  # an eprint without an eprint type: only 'arXiv:ID' says arXiv
+        paper = parse_arxiv_id(value) if value.lower().startswith("arxiv") else None
+        return [paper] if paper else []
+    if kind == OPENREVIEW and _OPENREVIEW_ID.fullmatch(value):
         paper = parse_openreview_id(value)
-        if paper and _OPENREVIEW_ID.fullmatch(value):
-            return [paper]
-    elif kind == "doi" and value.lower().startswith("10.48550/arxiv."):
-        paper = parse_arxiv_id(value[len("10.48550/arxiv.") :])
+        return [paper] if paper else []
+    if kind == "doi" and value.lower().startswith(ARXIV_DOI_PREFIX):
+        paper = parse_arxiv_id(value[len(ARXIV_DOI_PREFIX) :])
         return [paper] if paper else []
     papers = [(mention[2], mention[3]) for mention in scan_text(value)]
     if kind == OPENREVIEW:
@@ -451,10 +495,7 @@ def papers_from_frontmatter(frontmatter: Mapping[str, object]) -> list[tuple[str
         else:
             continue
         for text in _scalars(value):
-            papers = _papers_in_value(text, kind)
-            if kind == "marked":
-                papers = [p for p in papers if text.strip().lower().startswith("arxiv")]
-            for identifier, version in papers:
+            for identifier, version in _papers_in_value(text, kind):
                 if identifier not in found:
                     found[identifier] = (version, str(key))
                 elif found[identifier][0] is None and version:
