@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,9 +15,9 @@ from papervault.regions import (
     marker_line,
     open_fence_line,
 )
+from tests.conftest import SHARED_VAULTS
 
-VAULTS = Path("/work/shared/vaults")
-
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 START = "<!-- papervault:backlinks:start -->"
 END = "<!-- papervault:backlinks:end -->"
 
@@ -193,7 +192,7 @@ def test_marker_line_rejects_invalid(args: tuple[str, ...]) -> None:
 
 
 def test_real_vault_notes_have_no_regions_and_no_problems() -> None:
-    notes = sorted(VAULTS.glob("*/**/*.md"))
+    notes = sorted(SHARED_VAULTS.glob("*/**/*.md"))
     assert notes, "the shared vaults are missing"
     for path in notes:
         text = path.read_bytes().decode("utf-8", errors="replace")
@@ -209,8 +208,7 @@ _REF_MARKER = re.compile(
 
 def reference_find(text: str) -> tuple[list[tuple[str, int, int]], list[int]]:
     """A slow, obvious implementation: walk every line, track fences, pair markers."""
-    lines = text.removeprefix("\ufeff").split("\n")
-    lines = [line.removesuffix("\r") for line in lines]
+    lines = re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
     body_from = 0
     if len(lines) > 1 and lines[0].rstrip() == "---":
         for index in range(1, len(lines)):
@@ -306,10 +304,11 @@ LINE_PIECES = [
 @st.composite
 def marker_texts(draw: st.DrawFn) -> str:
     lines = draw(st.lists(st.sampled_from(LINE_PIECES), max_size=14))
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
-    text = newline.join(lines)
+    newlines = st.sampled_from(["\n", "\r\n", "\r"] if draw(st.booleans()) else ["\n", "\r\n"])
+    separators = draw(st.lists(newlines, min_size=len(lines), max_size=len(lines)))
+    text = "".join(line + separator for line, separator in zip(lines, separators, strict=True))
     if lines and draw(st.booleans()):
-        text += newline
+        text = text.removesuffix(separators[-1])
     if draw(st.booleans()):
         text = "\ufeff" + text
     return text
@@ -331,9 +330,10 @@ def test_spans_are_ordered_line_aligned_and_start_with_markers(text: str) -> Non
     previous_end = 0
     for region in regions:
         assert previous_end <= region.start < region.end <= len(text)
-        assert region.start in (0, 1) or text[region.start - 1] == "\n"
-        assert region.end == len(text) or text[region.end - 1] == "\n"
-        assert text.count("\n", 0, region.start) + 1 == region.start_line
+        assert region.start in (0, 1) or text[region.start - 1] in "\r\n"
+        assert region.end == len(text) or text[region.end - 1] in "\r\n"
+        assert text[region.end : region.end + 1] != "\n" or text[region.end - 1] != "\r"
+        assert len(LINE_BREAK.findall(text, 0, region.start)) + 1 == region.start_line
         segment = text[region.start : region.end].lstrip(" ")
         assert segment.startswith("<!--") and f"papervault:{region.name}:start" in segment
         assert f"papervault:{region.name}:end" in segment.rstrip().splitlines()[-1]
@@ -345,3 +345,16 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
     regions, problems = find_regions(text)
     assert all(isinstance(p, MarkerProblem) and p.line >= 1 for p in problems)
     assert all(0 <= r.start < r.end <= len(text) for r in regions)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"a\r{START}\r- x\r{END}\r", [("backlinks", 2, 4)]),
+        (f"```\r{START}\r```\r", []),
+    ],
+)
+def test_a_lone_carriage_return_ends_a_line(text: str, expected: list[tuple[str, int, int]]) -> None:
+    assert spans(text) == expected
+    regions, _ = find_regions(text)
+    assert all(text[r.end - 1] == "\r" for r in regions)

@@ -24,8 +24,8 @@ silently ignored: a guess either way could make papervault overwrite user text.
 Markers are recognised outside fenced code only (``` or ~~~, CommonMark fence rules)
 and outside the YAML frontmatter. A marker-like line inside code or frontmatter is a
 problem too: the issue treats "markers inside code" as malformed, so such a file is left
-alone rather than half-understood. Lines are split on ``\\n`` only, as everywhere in
-papervault; line numbers are 1-based.
+alone rather than half-understood. A line ends at LF, CRLF or a lone CR (as in
+CommonMark and in the parser); line numbers are 1-based.
 
 Known simplification: HTML comment blocks, ``%%`` comments and container blocks
 (quotes, list items) are not tracked; a fence inside them is treated like a top-level
@@ -53,6 +53,7 @@ _MARKER = re.compile(
 # An HTML-comment line naming a papervault marker that is not a valid marker.
 _MARKER_LIKE = re.compile(r"papervault:[^:\n]{0,40}:(?:start|end)\b", re.I)
 # The same rule as metadata.split: `---` lines (trailing whitespace allowed), closed.
+_LONE_CR = re.compile(r"\r(?!\n)")
 _FRONTMATTER_OPEN = re.compile(r"---[^\S\n]*\n")
 _FRONTMATTER_CLOSE = re.compile(r"^---[^\S\n]*$", re.M)
 
@@ -147,6 +148,10 @@ def _frontmatter_end(text: str, offset: int) -> int:
 
 
 def _scan(text: str) -> _Scan:
+    # A lone CR ends a line (CommonMark, and the parser, which turns it into LF). Turning
+    # it into LF here keeps every offset, so spans still index the caller's text.
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        text = _LONE_CR.sub("\n", text)
     offset = 1 if text.startswith("\ufeff") else 0
     body_start = _frontmatter_end(text, offset)
     markers: list[_Marker] = []
