@@ -523,11 +523,6 @@ def test_extract_citation_text_is_the_source_text(extract: Extract) -> None:
         assert line[citation.column - 1 :].startswith(citation.text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse.py html.unescape()s mistune's URL: '&noteId' becomes '¬eId', the located "
-    "text and line are wrong (the id survives)",
-)
 def test_extract_keeps_note_id_query_verbatim(extract: Extract) -> None:
     text = "x\n- see https://openreview.net/forum?id=SkT5Yg-RZ&noteId=x, then more\n"
     [citation] = extract(text)
@@ -535,13 +530,11 @@ def test_extract_keeps_note_id_query_verbatim(extract: Extract) -> None:
     assert citation.text == "https://openreview.net/forum?id=SkT5Yg-RZ&noteId=x"
 
 
-@pytest.mark.xfail(strict=True, reason="parse.py reads only href/src in raw HTML, not its text")
 def test_extract_reads_mentions_in_raw_html_text(extract: Extract) -> None:
     assert [c.id for c in extract("<table>\n<tr><td>arXiv:1810.04805</td></tr>\n</table>\n")] == [
         "arxiv:1810.04805"
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="parse.py splits text runs at soft line breaks")
 def test_extract_reads_a_mention_across_a_line_break(extract: Extract) -> None:
     assert [c.id for c in extract("cited as arXiv:\n1706.03762 here\n")] == [ATTN]

@@ -434,6 +434,12 @@ def _normal_key(key: object) -> str:
     return str(key).strip().lower().replace(" ", "_").replace("-", "_")
 
 
+def is_arxiv_key(key: object) -> bool:
+    """Whether a frontmatter key holds an arXiv id (``arxiv``, ``arxiv_id``, ``eprint``, …)."""
+    name = _normal_key(key)
+    return name in ARXIV_KEYS or name == EPRINT_KEY
+
+
 def _scalars(value: object) -> Iterator[str]:
     """The strings of a frontmatter value: itself, or the items of a list."""
     if isinstance(value, str):

@@ -67,8 +67,6 @@ _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 #: what may stand before a heading's text on its line (quote and list markers, the #s)
 _ATX_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?#{1,6}[ \t]+")
 _LINE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?")
-#: frontmatter keys whose bare-number values are arXiv ids
-ARXIV_NUMBER_KEYS = ("arxiv", "arxiv_id", "arxiv-id", "eprint", "paper id")
 
 
 # ---------------------------------------------------------------------------
@@ -341,6 +339,9 @@ class _Walker:
             if kind == "text":
                 text_run.append(token["raw"])
                 continue
+            if kind in ("softbreak", "linebreak"):
+                text_run.append("\n")  # a mention may wrap: "arXiv:\n1706.03762"
+                continue
             if text_run:
                 self.mentions("".join(text_run))
                 text_run = []
@@ -406,7 +407,7 @@ class _Walker:
         self.found.block_ids.append(BlockId(raw[1:], line))
 
     def on_link(self, token: dict[str, Any], embed: bool = False) -> None:
-        url = html.unescape(token.get("attrs", {}).get("url", ""))
+        url = token.get("attrs", {}).get("url", "")  # mistune has decoded entities already
         before = len(self.found.citations)
         if "_autolink" not in token:
             self.walk(token.get("children", []))  # the link text comes first in the source
@@ -421,9 +422,10 @@ class _Walker:
         else:
             raw, offset = self.find_destination(url)
         line, column = self.locate.position(offset)
+        # a scheme-less paper URL ([x](arxiv.org/abs/…)) is a citation and a (broken) link
+        self.url_citations(url, line, column, raw or url)
         if _EXTERNAL.match(url):
             self.found.external.append(ExternalLink(url, line, column, self.found.section))
-            self.url_citations(url, line, column, raw or url)
         else:
             target, _, anchor = unquote(url).partition("#")
             kind = EMBED if embed else MARKDOWN
@@ -466,7 +468,8 @@ class _Walker:
             self.found.citations.append(Citation(paper, version, line, column, text, self.found.section))
 
     def html_urls(self, raw: str, start: int) -> None:
-        """``href``/``src`` attributes of raw HTML: Quartz counts ``<a href>`` as links."""
+        """Links and references in raw HTML: ``href``/``src`` values (Quartz counts
+        ``<a href>`` as a link) and paper ids anywhere in its text (``<td>arXiv:…</td>``)."""
         code = _HTML_COMMENT.sub(lambda m: " " * len(m.group(0)), raw)
         for m in _HTML_URL_ATTR.finditer(code):
             url = html.unescape(m.group(1) or m.group(2) or m.group(3) or "")
@@ -474,12 +477,16 @@ class _Walker:
             line, column = self.locate.position(start + value_start if start >= 0 else -1)
             if _EXTERNAL.match(url):
                 self.found.external.append(ExternalLink(url, line, column, self.found.section))
-                self.url_citations(url, line, column, url)
             elif url and m.group(0).lower().startswith("href"):
                 target, _, anchor = unquote(url).partition("#")
                 self.found.links.append(
                     Link(MARKDOWN, target, anchor, None, url, line, column, self.found.section)
                 )
+        for begin, end, paper, version in citations.scan_text(code):
+            line, column = self.locate.position(start + begin if start >= 0 else -1)
+            self.found.citations.append(
+                Citation(paper, version, line, column, code[begin:end], self.found.section)
+            )
 
 
 # ---------------------------------------------------------------------------
@@ -539,7 +546,8 @@ def parse_text(text: str, path: str = "<text>") -> Note:
         PaperRef(paper, version, key, metadata.key_line(front, key))
         for paper, version, key in citations.papers_from_frontmatter(front.data)
     ]
-    for key, line in metadata.unquoted_numbers(front, ARXIV_NUMBER_KEYS):
+    arxiv_keys = tuple(key for key in front.data if citations.is_arxiv_key(key))
+    for key, line in metadata.unquoted_numbers(front, arxiv_keys):
         value = front.data[key]
         message = f"'{key}: {value}' is an unquoted number; YAML readers may turn it into a float"
         diagnostics.append(Diagnostic(path, line, 1, "PV116", message, fix=f'{key}: "{value}"'))

@@ -1,0 +1,52 @@
+"""Backlinks: who links to, embeds, or cites the paper of each note. No networkx needed.
+
+The backlinks of a note are the notes that link to it or embed it, plus the notes that
+cite (by URL or id) a paper it describes. A note is never its own backlink. Used by the
+write-back (``vault sync``) and by ``vault graph NOTE``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import EMBED
+from .papers import PaperIndex
+from .resolve import ResolvedVault
+
+BacklinkKind = Literal["links", "embeds", "cites"]
+
+
+@dataclass(frozen=True, slots=True)
+class Backlink:
+    """One place in ``source`` that points at a note: its line and section heading."""
+
+    source: str
+    kind: BacklinkKind
+    line: int
+    section: str
+    #: for ``cites``: the node id of the cited paper
+    paper: str | None = None
+
+
+def backlinks(resolved: ResolvedVault, papers: PaperIndex) -> dict[str, list[Backlink]]:
+    """Every note's backlinks, sorted by source note and line."""
+    found: dict[str, list[Backlink]] = {}
+    for source, resolutions in resolved.resolutions.items():
+        for resolution in resolutions:
+            target = resolution.target
+            if target is None or target == source or resolution.target_kind != "note":
+                continue
+            link = resolution.link
+            kind: BacklinkKind = "embeds" if link.kind == EMBED else "links"
+            found.setdefault(target, []).append(Backlink(source, kind, link.line, link.section))
+    for paper in papers.papers.values():
+        for describer in paper.described_by:
+            for citer, citations in paper.cited_by.items():
+                if citer != describer:
+                    first = citations[0]
+                    entry = Backlink(citer, "cites", first.line, first.section, paper.id)
+                    found.setdefault(describer, []).append(entry)
+    for entries in found.values():
+        entries.sort(key=lambda b: (b.source, b.line, b.kind))
+    return found
