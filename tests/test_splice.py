@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,6 +20,7 @@ from papervault.splice import (
     render_region,
     splice_region,
     strip_regions,
+    strip_regions_with_cuts,
 )
 from tests.conftest import SHARED_VAULTS
 from tests.test_regions import LINE_BREAK, LINE_PIECES
@@ -122,6 +125,14 @@ def test_a_lone_carriage_return_is_a_line_break(text: str, added: str) -> None:
     assert result == text + added
     assert remove_region(result, "backlinks").text == text
     assert strip_regions(result) == text
+
+
+def test_removing_a_region_at_the_top_takes_the_next_regions_blank_line() -> None:
+    # found by hypothesis: "" + backlinks + tag-index, then backlinks removed
+    both = splice_region(splice_region("", "backlinks", BODY).text, "tag-index", "t\n").text
+    only_tags = remove_region(both, "backlinks").text
+    assert only_tags == splice_region("", "tag-index", "t\n").text
+    assert strip_regions(only_tags) == strip_regions(both) == ""
 
 
 def test_replacing_with_new_content_then_stripping_gives_back_the_file() -> None:
@@ -322,6 +333,26 @@ def any_sequence_of_edits_keeps_the_user_text(text: str, edits: list[tuple[str, 
     assert strip_regions(current) == strip_regions(text)
 
 
+def cuts_are_what_strip_removes(text: str, edits: list[tuple[str, str | None]]) -> None:
+    if find_regions(text)[1]:
+        return
+    for name, body in edits:
+        result = _splice_or_none(text, name, body)
+        if result is None:
+            return
+        text = result.text
+    stripped, cuts = strip_regions_with_cuts(text)
+    assert all(0 <= a < b <= len(text) for a, b in cuts)
+    assert all(b1 < a2 for (_, b1), (a2, _) in itertools.pairwise(cuts))
+    kept, position = [], 0
+    for start, end in cuts:
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    assert "".join(kept) == stripped
+    assert len(cuts) <= len(find_regions(text)[0])
+
+
 def bom_final_newline_and_newline_style_are_kept(text: str, body: str) -> None:
     result = _splice_or_none(text, "backlinks", body)
     if result is None or find_regions(text)[0]:
@@ -348,6 +379,7 @@ PROPERTIES = {
         (user_texts(), names, valid_bodies, valid_bodies),
     ),
     "edit-sequences": (any_sequence_of_edits_keeps_the_user_text, (user_texts(), edit_lists)),
+    "cuts": (cuts_are_what_strip_removes, (user_texts(), edit_lists)),
     "bom-newlines-kept": (bom_final_newline_and_newline_style_are_kept, (user_texts(), valid_bodies)),
 }
 

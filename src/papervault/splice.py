@@ -28,6 +28,7 @@ hold for every text (and ``== x`` when ``x`` has no region):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import PapervaultError
@@ -168,13 +169,33 @@ def strip_regions(text: str, *, path: str | None = None) -> str:
     For any text papervault produced from a user's file this gives back that file's
     bytes exactly. Raises ``MarkerError`` on malformed markers.
     """
+    return strip_regions_with_cuts(text, path=path)[0]
+
+
+def strip_regions_with_cuts(text: str, *, path: str | None = None) -> tuple[str, list[tuple[int, int]]]:
+    """``strip_regions`` plus the ranges of ``text`` it removed (sorted, disjoint), so
+    a position in ``text`` outside them can be mapped into the stripped text."""
+    cuts: list[tuple[int, int]] = []
     regions = _regions_or_raise(text, path)
     while regions:
-        # remove from the end; removing a separator may change the span of the region
-        # before it (its final newline), so find the regions again each time
-        text = _remove(text, regions[-1], regions)
+        # remove from the end, so earlier offsets stay valid; removing a separator may
+        # change the span of the region before it (its final newline), so find the
+        # regions again each time
+        start, end = _cut(text, regions[-1], regions)
+        text = text[:start] + text[end:]
+        cuts.append((start, end))
         regions = _regions_or_raise(text, path)
-    return text
+    return text, _merge(reversed(cuts))
+
+
+def _merge(cuts: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in cuts:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _regions_or_raise(text: str, path: str | None) -> list[RegionSpan]:
@@ -229,23 +250,28 @@ def _append(text: str, name: str, body: str, note: str) -> str:
 
 
 def _remove(text: str, region: RegionSpan, regions: list[RegionSpan]) -> str:
+    start, end = _cut(text, region, regions)
+    return text[:start] + text[end:]
+
+
+def _cut(text: str, region: RegionSpan, regions: list[RegionSpan]) -> tuple[int, int]:
+    """The range removing ``region`` takes out: the region and its separator."""
     newline = _line_ending_of(text, region.start)
-    before, after = text[: region.start], text[region.end :]
+    start, end = region.start, region.end
+    before = text[:start]
     if before in ("", BOM):
         # appended to an empty file, so no separator before it; a region appended
         # after it brought its own blank line, which goes too
         following = next((r for r in regions if r.start >= region.end), None)
-        gap = text[region.end : following.start] if following else None
-        if gap is not None and gap in NEWLINES:
-            after = after[len(gap) :]
+        if following is not None and text[end : following.start] in NEWLINES:
+            end = following.start
     elif _ends_file_without_newline(text, region):
         separator = newline + newline
-        rest = before[: -len(separator)]
-        if before.endswith(separator) and not _is_line_break_end(rest, separator):
-            before = rest
+        if before.endswith(separator) and not _ends_with_line_break(before[: -len(separator)]):
+            start -= len(separator)
     elif before.endswith(newline) and _is_line_break_end(before[: -len(newline)], newline):
-        before = before[: -len(newline)]
-    return before + after
+        start -= len(newline)
+    return start, end
 
 
 def _check_result(text: str, name: str, *, present: bool, path: str | None) -> None:
