@@ -54,6 +54,8 @@ class TagPagesConfig:
     enabled: bool = True
     #: the folder, inside the vault, that holds the tag pages
     folder: str = "tags"
+    #: how tag pages list their notes: wikilinks, markdown links, or plain text
+    style: LinkStyle = "wikilink"
 
 
 @dataclass(frozen=True)
