@@ -55,11 +55,13 @@ def _register() -> None:
     from .check import check
     from .graph import graph
     from .index import index
+    from .papers import papers
     from .sync import sync
 
     main.add_command(check)
     main.add_command(graph)
     main.add_command(index)
+    main.add_command(papers)
     main.add_command(sync)
 
 
