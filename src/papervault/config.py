@@ -239,13 +239,14 @@ def _coerce(value: Any, hint: Any, key: str, path: Path | None) -> Any:
 
 
 def _apply_overrides(config: Config, overrides: dict[str, Any]) -> Config:
+    """Check and apply ``{"links.resolution": ...}``-style overrides (kebab or snake case)."""
     checked: dict[str, Any] = {}
     for key, value in overrides.items():
-        section, _, name = key.partition(".")
+        dotted = key.replace("-", "_")
+        section, _, name = dotted.partition(".")
         owner = getattr(config, section) if name else config
-        attr = name or section
-        hint = typing.get_type_hints(type(owner))[attr]
-        checked[key] = _coerce(value, hint, key.replace("_", "-"), None)
+        hint = typing.get_type_hints(type(owner))[name or section]
+        checked[dotted] = _coerce(value, hint, key.replace("_", "-"), None)
     return config.replace(**checked)
 
 

@@ -164,8 +164,10 @@ def _plan_region(
         wanted = render_region(name, body, "\n")
         if wanted.rstrip("\n") == current.text.rstrip("\n"):
             return
-    if any(d.code == "PV402" for d in note.diagnostics):
-        return  # malformed markers: already reported by the parser; the file is left alone
+    broken = [d for d in note.diagnostics if d.code == "PV402"]
+    if broken:  # malformed markers: the file is left alone, and the sync says why
+        plan.diagnostics.extend(broken)
+        return
     try:
         old = read_file(_root(analysis), note.path)
     except OSError as error:
