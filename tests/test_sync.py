@@ -171,7 +171,7 @@ def test_line_endings_bom_and_final_newline_are_kept(
     [
         "<!-- papervault:backlinks:start -->\nno end\n",
         "<!-- papervault:backlinks:end -->\n",
-        "<!-- papervault:backlinks:start -->\n<!-- papervault:backlinks:start -->\n<!-- papervault:backlinks:end -->\n",
+        "<!-- papervault:backlinks:start -->\n" * 2 + "<!-- papervault:backlinks:end -->\n",
         "```\n<!-- papervault:backlinks:start -->\n```\n",
     ],
     ids=["missing-end", "end-before-start", "second-start", "inside-code"],
