@@ -344,16 +344,23 @@ def bench_size(n: int, args: argparse.Namespace, ctx: dict[str, Any]) -> dict[st
         stdout=subprocess.DEVNULL,
     )
     generation_s = time.perf_counter() - start
+    vault_info = {**vault_disk_usage(vault_dir), "generation_s": round(generation_s, 2)}
     rows: dict[str, Row] = {key: Row(key) for key, _, _ in ROWS}
+    for key, row in rows.items():
+        if args.only and key not in args.only:
+            row.status, row.reason = "skipped", "not selected (--only)"
 
     # The floor: one discarded run first so every row sees the same warm page cache.
     floor = rows["floor"]
     floor.command = [sys.executable, str(BENCH_DIR / "floor.py"), str(vault_dir)]
-    measure(floor.command, vault_dir)
-    run_row(floor, vault_dir, repeats, args.timeout)
+    if floor.status == "ok":
+        measure(floor.command, vault_dir)
+        run_row(floor, vault_dir, repeats, args.timeout)
 
     peer = rows["peer"]
-    if n not in PEER_SIZES or args.no_peer:
+    if peer.status == "skipped":
+        pass
+    elif n not in PEER_SIZES or args.no_peer:
         peer.status, peer.reason = "skipped", "peer runs at 1,000 notes only"
     elif ctx["peer_python"] is None:
         peer.status, peer.reason = "not available", ctx["peer_reason"]
@@ -366,9 +373,12 @@ def bench_size(n: int, args: argparse.Namespace, ctx: dict[str, Any]) -> dict[st
         run_row(peer, vault_dir, args.peer_repeat, args.timeout)
 
     bench_papervault(rows, vault_dir, repeats, args, ctx)
+    cache = vault_dir / CACHE_DIR_NAME
+    cache_bytes = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+    vault_info["cache_mb"] = round(cache_bytes / 1e6, 1) if cache.exists() else None
     return {
         "n": n,
-        "vault": {**vault_disk_usage(vault_dir), "generation_s": round(generation_s, 2)},
+        "vault": vault_info,
         "repeats": repeats,
         "rows": {key: row_json(row) for key, row in rows.items()},
         "_rows": rows,
@@ -400,6 +410,8 @@ def bench_papervault(
     for key, before in plan:
         row = rows[key]
         row.command = expand(PAPERVAULT_COMMANDS[key], ctx["vault_cmd"], vault_dir)
+        if row.status == "skipped":
+            continue
         if ctx["papervault_missing"].get(key):
             row.status, row.reason = "not available", ctx["papervault_missing"][key]
             _progress(row)
@@ -538,6 +550,22 @@ def _fmt(value: float | None, spec: str, suffix: str = "") -> str:
     return "-" if value is None else f"{value:{spec}}{suffix}"
 
 
+def busy_warning(machine: dict[str, Any], loadavg_at_end: str) -> list[str]:
+    """A warning line when other work shared the CPUs (the runner itself adds about 1)."""
+    try:
+        start = float(machine["loadavg_at_start"].split()[0])
+        end = float(loadavg_at_end.split()[0])
+    except (ValueError, IndexError):
+        return []
+    cpus = machine["usable_cpus"] or 1
+    if start <= 0.5 * cpus and end <= 1.0 + 0.5 * cpus:
+        return []
+    return [
+        f"- ⚠ **the machine was busy** (load {start:.1f} at start, {end:.1f} at end, on "
+        f"{cpus} CPUs): wall-clock times are inflated; compare CPU times, or rerun when idle"
+    ]
+
+
 def render_markdown(report: dict[str, Any], targets: list[Target]) -> str:
     m = report["machine"]
     lines = [
@@ -550,20 +578,22 @@ def render_markdown(report: dict[str, Any], targets: list[Target]) -> str:
         f"- Python: {m['python']}",
         f"- load average (1, 5, 15 min): {m['loadavg_at_start']} at start, {report['loadavg_at_end']} at end",
         f"- papervault commit: {m['papervault_commit']}; peer: {report['peer']}",
+        *busy_warning(m, report["loadavg_at_end"]),
         f"- run: {report['started']}, seed {report['config']['seed']}, "
         f"avg note size {report['config']['avg_size']} B, "
         f"generator v{report['config']['generator_version']}",
         "",
         "### Vaults",
         "",
-        "| N | notes | attachments | .md size | avg note | on disk (du) | generated in |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | notes | attachments | .md size | avg note | on disk (du) | generated in | papervault cache |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, result in report["sizes"].items():
         v = result["vault"]
         lines.append(
             f"| {n:,} | {v['notes']:,} | {v['attachments']} | {v['note_mb']} MB "
-            f"| {v['avg_note_bytes']:,} B | {v['disk_usage_mb']} MB | {v['generation_s']} s |"
+            f"| {v['avg_note_bytes']:,} B | {v['disk_usage_mb']} MB | {v['generation_s']} s "
+            f"| {_fmt(v['cache_mb'], '', ' MB')} |"
         )
     lines += [
         "",
@@ -603,6 +633,8 @@ def render_markdown(report: dict[str, Any], targets: list[Target]) -> str:
             if key == "peer":
                 continue
             cells = [_fmt(report["growth"][key].get(f"{b}/{a}"), ".1f", "×") for a, b in pairs]
+            if all(cell == "-" for cell in cells):
+                continue
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
     else:
         lines.append("(needs two sizes)")
@@ -634,6 +666,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat-large", type=int, default=1, help="repeats from 50,000 notes")
     parser.add_argument("--peer-repeat", type=int, default=1, help="obsidiantools repeats")
     parser.add_argument("--no-peer", action="store_true", help="skip obsidiantools")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated rows to run: " + ", ".join(key for key, _, _ in ROWS),
+    )
     parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
     parser.add_argument("--avg-size", type=int, default=generate.DEFAULT_AVG_SIZE)
     parser.add_argument("--timeout", type=float, default=None, help="seconds per command")
@@ -641,6 +678,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=BENCH_DIR / "_work")
     args = parser.parse_args(argv)
     args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    args.only = [key for key in args.only.split(",") if key]
+    unknown = set(args.only) - {key for key, _, _ in ROWS}
+    if unknown:
+        parser.error(f"--only: unknown rows {', '.join(sorted(unknown))}")
     if args.quick:
         args.sizes, args.repeat = [1000], 1
     return args
@@ -656,7 +697,8 @@ def main(argv: list[str] | None = None) -> int:
         "vault_cmd": vault_cmd,
         "papervault_missing": probe_papervault(vault_cmd, scratch),
     }
-    peer_python, peer_reason = (None, "--no-peer") if args.no_peer else ensure_peer_env(args.work)
+    peer_wanted = not args.no_peer and (not args.only or "peer" in args.only)
+    peer_python, peer_reason = ensure_peer_env(args.work) if peer_wanted else (None, "not run")
     ctx["peer_python"], ctx["peer_reason"] = peer_python, peer_reason
 
     report: dict[str, Any] = {
