@@ -224,7 +224,7 @@ def test_a_tag_never_writes_outside_the_tags_folder(tmp_path: Path, tag: str) ->
     written = {str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.md")}
     assert written <= {"v/a.md"} | {w for w in written if w.startswith("v/tags/")}
     assert not (root / "tags" / "index.md").exists()
-    assert all(d.code in ("PV403",) for d in result.diagnostics())
+    assert all(d.code == "PV408" for d in result.diagnostics())
 
 
 @pytest.mark.parametrize("folder", ["../outside", "/tmp/x", ""])

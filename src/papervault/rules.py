@@ -60,6 +60,7 @@ RULES: tuple[Rule, ...] = (
     Rule("PV405", "changed-during-run", "warning", "a file changed while papervault ran; skipped"),
     Rule("PV406", "unclosed-code-fence", "error", "a note ends in an open code fence; no region added"),
     Rule("PV407", "safety-check-failed", "error", "internal error: an edit would touch user text"),
+    Rule("PV408", "no-tag-page", "warning", "a tag cannot have a page (unsafe name, or Quartz's tag list)"),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -241,7 +241,7 @@ def _add_tag(
     page = _page_path(folder, label)
     if page is None:
         message = f"tag '{label}' cannot name a tag page (unsafe, or Quartz's list of tags)"
-        plan.diagnostics.append(Diagnostic(note.path, line or 1, 0, "PV403", message))
+        plan.diagnostics.append(Diagnostic(note.path, line or 1, 0, "PV408", message))
         return False
     page = existing.get(page.casefold(), page)  # an existing page in another case is the page
     if page in found.pages:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from .session import Session, errors_to_exit_codes
+from .session import Session, errors_to_exit_codes, vault_options
 
 
 @click.command()
 @click.option("--rebuild", is_flag=True, help="Discard the cache and parse every note again.")
+@vault_options
 @click.pass_obj
 def index(session: Session, rebuild: bool) -> None:
     """Build or refresh the index cache in <vault>/.papervault/."""

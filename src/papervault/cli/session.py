@@ -65,6 +65,36 @@ def progress_bar(total: int) -> Callable[[int], None] | None:
     return advance
 
 
+def vault_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``-C/--vault`` and ``--config`` on a subcommand too, so that both
+    ``vault -C notes check`` and ``vault check -C notes`` work (pre-commit appends a
+    hook's ``args`` after its entry, ``vault check``)."""
+
+    def set_vault(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.ensure_object(Session).vault = value
+
+    def set_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.ensure_object(Session).config_file = value
+
+    command = click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=str),
+        expose_value=False,
+        callback=set_config,
+        help="Read settings from this file (also accepted before the command).",
+    )(command)
+    return click.option(
+        "-C",
+        "--vault",
+        type=click.Path(path_type=str),
+        expose_value=False,
+        callback=set_vault,
+        help="The vault root (also accepted before the command).",
+    )(command)
+
+
 @contextlib.contextmanager
 def errors_to_exit_codes() -> Iterator[None]:
     """Turn papervault errors into ``message`` + exit code, and bugs into a short report."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .session import Session, errors_to_exit_codes
+from .session import Session, errors_to_exit_codes, vault_options
 
 
 @click.command()
@@ -12,6 +12,7 @@ from .session import Session, errors_to_exit_codes
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
 @click.option("--backlinks/--no-backlinks", default=True, help="Update backlinks sections (default: yes).")
 @click.option("--tags/--no-tags", default=True, help="Update tag index pages (default: yes).")
+@vault_options
 @click.pass_obj
 def sync(session: Session, check: bool, diff: bool, backlinks: bool, tags: bool) -> None:
     """Write backlinks sections and tag index pages into the vault.
