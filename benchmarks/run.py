@@ -13,8 +13,8 @@ benchmarks/_work/results.json and benchmarks/_work/results.md.
 obsidiantools runs at 1,000 notes only, in its own virtualenv (benchmarks/_work/venv-peer,
 created with pip on first use), never in papervault's environment.
 
-A papervault command that does not exist yet (or crashes) is reported as "not available"
-with the reason; the rest of the run goes on.
+A papervault command that does not exist yet is reported as "not available", one that
+crashes as "failed", each with the reason; the rest of the run goes on.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,7 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ("one_change", "papervault warm, 1 note edited", "`vault check` after editing one note"),
     ("sync_check", "papervault `sync --check` warm", "`vault sync --check`, cache fresh"),
 )
+DESCRIPTIONS = {key: what for key, _, what in ROWS}
 PAPERVAULT_ROWS = tuple(key for key, _, _ in ROWS if key in PAPERVAULT_COMMANDS)
 PEER_SIZES = (1000,)  # obsidiantools is slow: ~20-30 ms per note
 PEER_SPEC = "obsidiantools==0.11.0"  # the last release on PyPI
@@ -155,7 +157,13 @@ def sample_failure(sample: Sample) -> str:
     return ""
 
 
-def run_row(row: Row, cwd: Path, repeats: int, timeout: float | None, before=None) -> Row:
+def run_row(
+    row: Row,
+    cwd: Path,
+    repeats: int,
+    timeout: float | None,
+    before: Callable[[int], None] | None = None,
+) -> Row:
     """Measure ``row.command`` ``repeats`` times; ``before(i)`` prepares each repeat."""
     for i in range(repeats):
         if before is not None:
@@ -203,7 +211,7 @@ def expand(template: list[str], vault: list[str], vault_dir: Path) -> list[str]:
     return cmd
 
 
-def probe_papervault(vault: list[str], scratch: Path) -> dict[str, str]:
+def probe_papervault(vault: list[str]) -> dict[str, str]:
     """For each papervault row: "" if its command exists, else why not.
 
     A command exists when `<sub> --help` exits 0 and lists every option the row uses.
@@ -222,7 +230,7 @@ def probe_papervault(vault: list[str], scratch: Path) -> dict[str, str]:
 
     for key in PAPERVAULT_ROWS:
         template = PAPERVAULT_COMMANDS[key]
-        args = expand(template, [], scratch)
+        args = expand(template, [], Path("VAULT_DIR"))
         global_opts = [a for a in args[: args.index(_first_subcommand(args))] if a.startswith("-")]
         sub = _first_subcommand(args)
         sub_opts = [a for a in args[args.index(sub) + 1 :] if a.startswith("-")]
@@ -319,7 +327,7 @@ def vault_disk_usage(root: Path) -> dict[str, Any]:
         "note_mb": round(note_bytes / 1e6, 2),
         "attachment_kb": round(other_bytes / 1e3, 1),
         "avg_note_bytes": round(note_bytes / notes) if notes else 0,
-        "disk_usage_mb": round(blocks * 512 / 1e6, 1),  # what `du` reports
+        "disk_usage_mb": round(blocks * 512 / 1e6, 1),  # allocated blocks, as `du` counts files
     }
 
 
@@ -360,7 +368,9 @@ def bench_size(n: int, args: argparse.Namespace, ctx: dict[str, Any]) -> dict[st
     peer = rows["peer"]
     if peer.status == "skipped":
         pass
-    elif n not in PEER_SIZES or args.no_peer:
+    elif args.no_peer:
+        peer.status, peer.reason = "skipped", "--no-peer"
+    elif n not in PEER_SIZES:
         peer.status, peer.reason = "skipped", "peer runs at 1,000 notes only"
     elif ctx["peer_python"] is None:
         peer.status, peer.reason = "not available", ctx["peer_reason"]
@@ -399,7 +409,7 @@ def bench_papervault(
         with edited.open("a", encoding="utf-8") as handle:
             handle.write(f"\nEdited by the benchmark (change {i + 1}): see [[{link_stem}]].\n")
 
-    plan: list[tuple[str, Any]] = [
+    plan: list[tuple[str, Callable[[int], None] | None]] = [
         ("cold_index", drop_cache),
         ("cold_check", None),
         ("warm_check", None),
@@ -425,6 +435,7 @@ def bench_papervault(
 
 def row_json(row: Row) -> dict[str, Any]:
     return {
+        "what": DESCRIPTIONS[row.key],
         "status": row.status,
         "reason": row.reason,
         "note": row.note,
@@ -691,11 +702,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     vault_cmd = vault_executable(args.vault_cmd)
-    scratch = args.work / "probe"
-    scratch.mkdir(exist_ok=True)
     ctx: dict[str, Any] = {
         "vault_cmd": vault_cmd,
-        "papervault_missing": probe_papervault(vault_cmd, scratch),
+        "papervault_missing": probe_papervault(vault_cmd),
     }
     peer_wanted = not args.no_peer and (not args.only or "peer" in args.only)
     peer_python, peer_reason = ensure_peer_env(args.work) if peer_wanted else (None, "not run")
