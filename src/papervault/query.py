@@ -344,12 +344,12 @@ def _vault_relative(root: str, text: str, cwd: str | None) -> str | None:
 
 
 def _suggestions(vault: Vault, text: str) -> str:
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     for path, note in vault.notes.items():
-        for name in (note.stem, note.title, *note.aliases):
-            names.setdefault(name.lower(), path)
+        for name in dict.fromkeys(n.lower() for n in (note.stem, note.title, *note.aliases)):
+            names.setdefault(name, []).append(path)
     close = difflib.get_close_matches(text.lower(), list(names), n=5, cutoff=0.6)
-    paths = list(dict.fromkeys(names[name] for name in close))
+    paths = list(dict.fromkeys(path for name in close for path in names[name]))[:5]
     return "; did you mean: " + ", ".join(paths) if paths else ""
 
 
@@ -472,7 +472,7 @@ class PaperReport:
 
 
 def require_node(
-    graph: nx.MultiDiGraph, node: str, view: GraphFilter | None = None, vault: Vault | None = None
+    graph: nx.MultiDiGraph, node: str, view: GraphFilter | None = None, analysis: Analysis | None = None
 ) -> None:
     """Raise a :class:`NotFoundError` that says why ``node`` is not in the viewed graph."""
     if node in graph:
@@ -480,24 +480,25 @@ def require_node(
     kind = kind_of(node)
     if view is not None and kind not in view.kinds:
         raise NotFoundError(f"{node} is a {kind}, and the filters leave {kind} nodes out")
-    if kind == "note" and vault is not None and path_of(node) in vault.notes:
-        note = vault.notes[path_of(node)]
+    note = analysis.vault.notes.get(path_of(node)) if analysis is not None and kind == "note" else None
+    if note is not None and analysis is not None:
         if note.region(TAG_INDEX_REGION):
             # vault sync titles a tag page with its tag
             raise NotFoundError(
-                f"{path_of(node)} is a tag page written by vault sync; see `vault graph {tag_id(note.title)}`"
+                f"{note.path} is a tag page written by vault sync; see `vault graph {tag_id(note.title)}`"
             )
-        raise NotFoundError(f"{path_of(node)} is not published (a draft); add --include-drafts to see it")
-    if kind == "paper":
+        if not is_published(note, analysis.config.publish):
+            raise NotFoundError(f"{note.path} is not published (a draft); add --include-drafts to see it")
+    if kind == "paper" and (view is None or not view.include_drafts):
         raise NotFoundError(f"{node} is cited only by unpublished notes; add --include-drafts to see it")
-    raise NotFoundError(f"{node} is not in the graph")
+    raise NotFoundError(f"{node} is not in this view of the graph")
 
 
 def note_report(
     analysis: Analysis, graph: nx.MultiDiGraph, path: str, view: GraphFilter | None = None
 ) -> NoteReport:
     node = note_id(path)
-    require_node(graph, node, view, analysis.vault)
+    require_node(graph, node, view, analysis)
     note = analysis.vault.notes[path]
     links = [
         OutLink(v, kind, tuple(data.get("lines", ())), data.get("syntax"))
@@ -533,7 +534,7 @@ def note_report(
 def paper_report(
     analysis: Analysis, graph: nx.MultiDiGraph, paper: Paper, view: GraphFilter | None = None
 ) -> PaperReport:
-    require_node(graph, paper.id, view, analysis.vault)
+    require_node(graph, paper.id, view, analysis)
     data = graph.nodes[paper.id]
     described_by = tuple(p for p in paper.described_by if note_id(p) in graph)
     return PaperReport(

@@ -132,7 +132,7 @@ def _summary(
         _emit_graph(shown, fmt, output, title=f"papervault: {Path(analysis.vault.root).name}")
         return
     drafts = 0 if view.include_drafts else len(unpublished_notes(analysis))
-    pages = len(tag_pages(analysis.vault))
+    pages = len(tag_pages(analysis))
     _emit(summary_text(summarize(shown), top=top, drafts=drafts, tag_pages=pages), output)
 
 
@@ -154,7 +154,7 @@ def _centered(
         center = find_paper(analysis.papers, query).id
     else:
         center = find_node(analysis, query, cwd=os.getcwd())
-    require_node(shown, center, view, analysis.vault)
+    require_node(shown, center, view, analysis)
     kind = kind_of(center)
     title = analysis.vault.notes[path_of(center)].title if kind == "note" else center
     if fmt != "text":
@@ -188,7 +188,7 @@ def _path(
 
     start, end = (note_id(find_note(analysis.vault, q, cwd=os.getcwd())) for q in queries)
     for node in (start, end):
-        require_node(shown, node, view, analysis.vault)
+        require_node(shown, node, view, analysis)
     directed, fallback = not undirected, False
     hops = link_path(shown, start, end, directed=directed)
     if hops is None and directed:
