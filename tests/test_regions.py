@@ -358,3 +358,9 @@ def test_a_lone_carriage_return_ends_a_line(text: str, expected: list[tuple[str,
     assert spans(text) == expected
     regions, _ = find_regions(text)
     assert all(text[r.end - 1] == "\r" for r in regions)
+
+
+@pytest.mark.slow
+def test_agrees_with_reference_implementation_10000_examples() -> None:
+    check = test_agrees_with_reference_implementation.hypothesis.inner_test
+    settings(max_examples=10_000, deadline=None)(given(marker_texts())(check))()

@@ -219,6 +219,16 @@ def test_an_edit_failing_the_safety_check_is_not_written(tmp_path: Path) -> None
     assert (tmp_path / "a.md").read_bytes() == b"keep me\n"
 
 
+def test_a_file_with_malformed_markers_is_never_written(tmp_path: Path) -> None:
+    broken = b"# A\n<!-- papervault:backlinks:start -->\n- [[x]]\n"
+    make(tmp_path, {"a.md": broken})
+    edit = FileEdit("a.md", broken, broken.decode() + "<!-- papervault:backlinks:end -->\n")
+    (outcome,) = apply_edits(tmp_path, [edit])
+    assert (outcome.status, outcome.code) == ("failed", "PV407")
+    assert "do not parse" in outcome.message
+    assert (tmp_path / "a.md").read_bytes() == broken
+
+
 # --- write failures -----------------------------------------------------------------------
 
 
@@ -495,6 +505,7 @@ def test_killed_at_random_points_every_file_is_old_or_new(tmp_path: Path) -> Non
         remove_stale_temp_files(tmp_path)
         assert temp_files(tmp_path) == []
     assert kills > 10
+    print(f"random-point kills survived: {kills} of 40 runs over {len(files)} files")
 
 
 # --- property: whatever the text, a write round-trips through strip ---------------------------

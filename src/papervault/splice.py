@@ -7,22 +7,31 @@ encoding the result gives back every byte outside the region.
 The rules, which make ``strip_regions(splice_region(x, ...).text) == strip_regions(x)``
 hold for every text (and ``== x`` when ``x`` has no region):
 
-- **Newlines.** A new region is written in the file's dominant newline style (CRLF
-  when CRLF line endings outnumber bare LF ones, else LF). A replaced region keeps the
-  line ending of its own start-marker line, which is also the style its separator was
-  written in, so removal can find that separator again even in a mixed file.
-- **Append** (the region goes at the end of the file, for notes and tag pages alike):
+- **Newlines.** A line ends at LF, CRLF or a lone CR (as in ``regions``). A new
+  region is written in the file's dominant style (``detect_newline``); after a last
+  line ending in a lone CR an LF would fuse into one CRLF, so CRLF is used there. A
+  replaced region keeps the line ending of its own start-marker line, which is also
+  the style its separator was written in, so removal finds that separator again
+  even in a mixed file.
+- **Append** (the region goes at the end of the file, for notes and tag pages alike;
+  a new tag page is ``splice_region(head, "tag-index", body)``):
   - empty file (or only a BOM): the region, with a final newline;
-  - text ending in ``\\n``: one blank line, then the region with a final newline;
-  - text without a final newline: a newline, one blank line, then the region
+  - text ending in a line break: one blank line, then the region with a final newline;
+  - text without a final line break: a line break, one blank line, then the region
     *without* a final newline. The file keeps "no final newline", and that absence is
     the record of what was added: a region at the very end of the file without a
     final newline had two line endings added before it.
+  - text ending inside an open code fence: refused (``UnclosedFenceError``), since
+    the region would be code.
 - **Replace**: only the region's own lines change; the region keeps its final
-  newline, or its absence.
+  newline, or its absence. Markers are rewritten canonically.
 - **Remove**: the region goes, together with the separator append added before it:
-  two line endings for a region ending the file without a final newline, otherwise
-  one, and only if it is a blank line. User text is never trimmed beyond that.
+  two line endings for a region ending the file without a final newline (only when
+  the text before them has no final line break of its own), otherwise one, and only
+  if it is a blank line. A region at the top of the file takes the blank line before
+  the region that follows it instead. User text is never trimmed beyond that.
+- Every result is re-read with ``find_regions`` before it is returned
+  (``SpliceError`` if the region would not come back exactly).
 """
 
 from __future__ import annotations

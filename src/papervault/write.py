@@ -13,7 +13,8 @@ Every write papervault makes goes through ``apply_edits``. For each file it:
 5. re-reads the file and skips it (PV405) if it no longer holds the bytes the edit
    was computed from;
 6. ``os.replace``-s the temp file over it (a new file is hard-linked into place so a
-   file created meanwhile is never clobbered) and fsyncs the folder.
+   file created meanwhile is never clobbered). Each changed folder is fsynced once,
+   at the end of the run.
 
 A failure on one file (ENOSPC, EACCES, EIO, ...) leaves that file untouched, removes
 the temp file, is reported (PV404), and the other files are still processed. A run
@@ -124,7 +125,11 @@ def apply_edits(
     if not root_real.is_dir():
         message = f"refused to write: the vault root {root_real} is not a folder"
         return [WriteOutcome(edit.path, "failed", message, "PV404") for edit in edits]
-    return [_apply_one(root_real, edit, check=check, want_diff=diff) for edit in edits]
+    touched: set[Path] = set()
+    outcomes = [_apply_one(root_real, edit, touched, check=check, want_diff=diff) for edit in edits]
+    for folder in sorted(touched):  # one fsync per folder makes the renames durable
+        _fsync_folder(folder)
+    return outcomes
 
 
 def verify_edit(old_text: str, new_text: str, fixes: Sequence[FixSpan] = ()) -> str | None:
@@ -235,7 +240,9 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _apply_one(root_real: Path, edit: FileEdit, *, check: bool, want_diff: bool) -> WriteOutcome:
+def _apply_one(
+    root_real: Path, edit: FileEdit, touched: set[Path], *, check: bool, want_diff: bool
+) -> WriteOutcome:
     path = edit.path
     try:
         target = resolve_inside(root_real, path)
@@ -281,6 +288,7 @@ def _apply_one(root_real: Path, edit: FileEdit, *, check: bool, want_diff: bool)
         return WriteOutcome(path, "failed", f"could not {action} the file: {reason}", "PV404")
     if result is not None:
         return WriteOutcome(path, "skipped", result, "PV405")
+    touched.add(target.parent)
     return WriteOutcome(path, "changed", f"{action}d", diff=diff_text)
 
 
@@ -306,7 +314,6 @@ def _delete(target: Path, expected: bytes | None) -> str | None:
     if changed:
         return changed
     target.unlink()
-    _fsync_folder(target.parent)
     return None
 
 
@@ -348,7 +355,6 @@ def _write(target: Path, expected: bytes | None, data: bytes) -> str | None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
     return None
 
 
