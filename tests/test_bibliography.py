@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import bibtexparser
@@ -120,7 +121,7 @@ TEXT = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(TEXT)
 def test_escaped_text_decodes_back(text: str) -> None:
     entry = f"@misc{{k,\n  title = {{{bibtex_escape(text)}}}\n}}\n"
@@ -143,11 +144,30 @@ def test_escaped_text_decodes_back(text: str) -> None:
         ("Zhao et al.", ["Zhao", "others"]),
         ("Andrew Zhao, Yiran Wu et al", ["Andrew Zhao", "Yiran Wu", "others"]),
         ("[[Andrew Zhao]], [[people/Yiran Wu|Wu]]", ["Andrew Zhao", "Yiran Wu"]),
+        ("Zhao and others", ["Zhao", "others"]),
+        ("et al.", []),
         ("", []),
     ],
 )
 def test_split_authors(value: str, names: list[str]) -> None:
     assert split_authors(value) == names
+
+
+@pytest.mark.parametrize(
+    ("yaml", "names"),
+    [
+        ("[Andrew Zhao, Yiran Wu]", ("Andrew Zhao", "Yiran Wu")),
+        ("[Andrew Zhao, et al.]", ("Andrew Zhao", "others")),
+        ("[others, Andrew Zhao]", ("Andrew Zhao", "others")),  # BibTeX needs 'others' last
+        ("[Andrew Zhao et al.]", ("Andrew Zhao", "others")),
+        ("['[[Andrew Zhao]]', '  ']", ("Andrew Zhao",)),
+        ("Andrew Zhao and Yiran Wu", ("Andrew Zhao", "Yiran Wu")),
+        ("{name: Andrew Zhao}", ()),
+    ],
+)
+def test_authors_from_frontmatter(tmp_path: Path, yaml: str, names: tuple[str, ...]) -> None:
+    (paper,) = rows_of(write_vault(tmp_path, {"p.md": f'---\narxiv: "2505.03335"\nauthors: {yaml}\n---\n'}))
+    assert paper.authors == names
 
 
 def row(**fields: object) -> PaperRow:
@@ -537,3 +557,89 @@ def test_real_vault_bibtex_parses_with_both_parsers(name: str) -> None:
     for r in rows:
         assert parsed[r.key] == dict(bibtex_entry(r).fields)
     assert len(pybtex.database.parse_string(text, "bibtex").entries) == len(rows)
+
+
+# -- BibTeX itself (Debian package texlive-binaries; skipped without it) -----------------------
+
+# A style that only reads: it writes each entry's key, title and authors (BibTeX's own name
+# parsing, surname part) on lines of their own, so the test sees what BibTeX understood.
+CHECK_STYLE = r"""
+ENTRY { title author } {} {}
+INTEGERS { n i }
+FUNCTION {show}
+{ "%%key " cite$ * write$ newline$
+  "%%title " title * write$ newline$
+  author empty$
+    'skip$
+    { author num.names$ 'n :=
+      #1 'i :=
+      { n i < { #0 } { #1 } if$ }
+      { "%%author " author i "{vv~}{ll}" format.name$ * write$ newline$
+        i #1 + 'i := }
+      while$ }
+  if$
+}
+FUNCTION {misc} { show }
+FUNCTION {article} { show }
+FUNCTION {inproceedings} { show }
+FUNCTION {default.type} { show }
+READ
+ITERATE {show}
+"""
+
+
+def run_bibtex(folder: Path, bib: str) -> list[dict[str, list[str]]]:
+    """Run BibTeX on ``bib``; it must finish without a warning. Returns, per entry, what
+    the style wrote (BibTeX wraps long lines, so values are read with blanks collapsed)."""
+    import os
+    import subprocess
+
+    (folder / "papers.bib").write_text(bib, encoding="utf-8")
+    (folder / "check.bst").write_text(CHECK_STYLE, encoding="utf-8")
+    (folder / "run.aux").write_text("\\citation{*}\n\\bibstyle{check}\n\\bibdata{papers}\n", encoding="utf-8")
+    env = {**os.environ, "BSTINPUTS": str(folder), "BIBINPUTS": str(folder)}
+    done = subprocess.run(["bibtex", "run"], cwd=folder, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout  # 1 is a warning, 2 an error
+    records: list[dict[str, list[str]]] = []
+    for chunk in re.split(r"^%%", (folder / "run.bbl").read_text(encoding="utf-8"), flags=re.M)[1:]:
+        name, _, value = chunk.partition(" ")
+        if name == "key":
+            records.append({})
+        records[-1].setdefault(name, []).append(" ".join(value.split()))
+    return records
+
+
+needs_bibtex = pytest.mark.skipif(shutil.which("bibtex") is None, reason="bibtex is not installed")
+
+
+@needs_bibtex
+@pytest.mark.parametrize("name", ["example", *VAULT_NAMES])
+def test_bibtex_reads_every_entry(tmp_path: Path, name: str) -> None:
+    rows = rows_of(EXAMPLE_VAULT if name == "example" else shared_vault(name))
+    records = run_bibtex(tmp_path, format_bibtex(rows))
+    by_key = {r["key"][0]: r for r in records}
+    assert sorted(by_key) == sorted(r.key for r in rows)
+    for r in rows:
+        fields = dict(bibtex_entry(r).fields)
+        assert by_key[r.key]["title"] == [" ".join(fields["title"].split())]
+        assert by_key[r.key].get("author", []) == [n.split()[-1] for n in r.authors]
+
+
+@needs_bibtex
+def test_bibtex_reads_tricky_values(tmp_path: Path) -> None:
+    title = "LLMs & {agents}: 100% of $\\alpha$_tests #1 ~ ^ — naïve 日本語"
+    vault = write_vault(
+        tmp_path / "vault",
+        {
+            "paper.md": "---\n"
+            f"title: '{title}'\n"
+            'arxiv: "2505.03335"\n'
+            'authors: [Ana María de la Cruz, Research and Development Team, "O\'Neil, Cathy", Zhao et al.]\n'
+            "---\n"
+        },
+    )
+    (r,) = rows_of(vault)
+    (record,) = run_bibtex(tmp_path, format_bibtex([r]))
+    assert record["title"] == [dict(bibtex_entry(r).fields)["title"]]
+    assert decode(record["title"][0]) == title
+    assert record["author"] == ["de~la Cruz", "{Research and Development Team}", "O'Neil", "Zhao", "others"]

@@ -148,7 +148,7 @@ _WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
 _YEAR = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|2[0-9]{3})(?![0-9])")
 _PRIMARY_CLASS = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[A-Za-z]+)?)?")
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.[0-9]{4,9}/\S+)", re.I)
-_ET_AL = re.compile(r",?\s+(?:et\.?\s*al\.?|and\s+others)\s*$", re.I)
+_ET_AL = re.compile(r"(?:^|,?\s+)(?:et\.?\s*al\.?|and\s+others)\s*$", re.I)
 _AUTHOR_SEPARATORS = re.compile(r"\s+and\s+|\s*;\s*|\s*&\s*")
 
 
@@ -172,12 +172,10 @@ class _Front:
     def authors(self) -> tuple[str, ...]:
         value = self._first(AUTHOR_KEYS)
         if isinstance(value, str):
-            names = split_authors(value)
-        elif isinstance(value, list):
-            names = [_plain(item) for item in value if isinstance(item, str)]
-        else:
-            return ()
-        return tuple(name for name in names if name)
+            return tuple(split_authors(value))
+        if isinstance(value, list):
+            return tuple(_with_others(_plain(item) for item in value if isinstance(item, str)))
+        return ()
 
     def year(self) -> str | None:
         found = _YEAR.search(self.text(YEAR_KEYS) or "")
@@ -212,14 +210,25 @@ def split_authors(value: str) -> list[str]:
     blank in it), or one ``Last, First`` name. A trailing ``et al.`` becomes ``others``,
     as BibTeX spells it."""
     value = _plain(value)
-    value, et_al = _ET_AL.sub("", value), bool(_ET_AL.search(value))
-    names = [name.strip() for name in _AUTHOR_SEPARATORS.split(value)]
-    if len(names) == 1 and "," in value:
-        parts = [part.strip() for part in value.split(",")]
+    bare = _ET_AL.sub("", value)
+    names = [name.strip() for name in _AUTHOR_SEPARATORS.split(bare)]
+    if len(names) == 1 and "," in bare:
+        parts = [part.strip() for part in bare.split(",")]
         if all(" " in part for part in parts if part):  # 'Andrew Zhao, Yiran Wu', not 'Zhao, Andrew'
             names = parts
-    names = [name for name in names if name]
-    return [*names, "others"] if et_al and names else names
+    return _with_others([*names, "others"] if bare != value else names)
+
+
+def _with_others(names: Iterable[str]) -> list[str]:
+    """Names without blanks and with ``et al.`` as BibTeX's ``others``, which must come last."""
+    found: list[str] = []
+    others = False
+    for name in names:
+        bare = _ET_AL.sub("", name)
+        others = others or bare != name or name == "others"
+        if bare and bare != "others":
+            found.append(bare)
+    return [*found, "others"] if others and found else found
 
 
 def _arxiv_year(ids: Iterable[str]) -> str | None:
