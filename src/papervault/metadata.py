@@ -38,31 +38,41 @@ class Frontmatter:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+_OPENING = re.compile(r"---[^\S\n]*\n")
+_CLOSING = re.compile(r"^---[^\S\n]*$", re.MULTILINE)
+
+
+def frontmatter_span(text: str, offset: int = 0) -> tuple[int, int, int] | None:
+    """Where the frontmatter at ``offset`` lies: (YAML start, YAML end, body start).
+
+    Frontmatter is a ``---`` first line up to the next ``---`` line (trailing blanks
+    allowed). ``None`` when there is none, or when it is never closed. The one rule for
+    every module that needs it (the parser, and the region finder's "no markers here").
+    """
+    opening = _OPENING.match(text, offset)
+    if not opening:
+        return None
+    closing = _CLOSING.search(text, opening.end())
+    if not closing:
+        return None
+    newline = text.find("\n", closing.end())
+    return opening.end(), closing.start(), len(text) if newline == -1 else newline + 1
+
+
 def split(text: str, path: str) -> Frontmatter:
     """Find a YAML block between ``---`` lines at the very top of ``text`` (LF newlines, no BOM)."""
-    if not text.startswith(FENCE):
+    span = frontmatter_span(text)
+    if span is None:
+        if _OPENING.match(text):
+            message = "frontmatter is never closed: add a '---' line after it; read as body text"
+            return Frontmatter(diagnostics=[Diagnostic(path, 1, 1, "PV111", message)])
         return Frontmatter()
-    first_end = text.find("\n")
-    if first_end == -1 or text[:first_end].rstrip() != FENCE:
-        return Frontmatter()
-    offset = first_end + 1
-    line = 1
-    while offset <= len(text):
-        end = text.find("\n", offset)
-        stop = len(text) if end == -1 else end
-        if text[offset:stop].rstrip() == FENCE:
-            body_offset = len(text) if end == -1 else end + 1
-            front = Frontmatter(yaml=text[first_end + 1 : offset], present=True)
-            front.body_start_line = line + 1
-            front.body_offset = body_offset
-            front.data = _load(front.yaml, path, front.diagnostics)
-            return front
-        if end == -1:
-            break
-        offset = end + 1
-        line += 1
-    message = "frontmatter is never closed: add a '---' line after it; read as body text"
-    return Frontmatter(diagnostics=[Diagnostic(path, 1, 1, "PV111", message)])
+    yaml_start, yaml_end, body_offset = span
+    front = Frontmatter(yaml=text[yaml_start:yaml_end], present=True)
+    front.body_start_line = text.count("\n", 0, body_offset)
+    front.body_offset = body_offset
+    front.data = _load(front.yaml, path, front.diagnostics)
+    return front
 
 
 _handler: Any = None

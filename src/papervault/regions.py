@@ -37,6 +37,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .metadata import frontmatter_span
+
 MARKER_PREFIX = "papervault:"
 NAME_PATTERN = r"[a-z0-9-]+"
 _NAME = re.compile(rf"{NAME_PATTERN}\Z")
@@ -132,19 +134,9 @@ def marker_line(name: str, kind: str, note: str = "") -> str:
 
 
 def _frontmatter_end(text: str, offset: int) -> int:
-    """Offset just past the closing frontmatter line, or ``offset`` if there is none.
-
-    Frontmatter starts with a ``---`` first line and ends at the next ``---`` line, as
-    ``metadata.split`` reads it. An unclosed block is not frontmatter.
-    """
-    opening = _FRONTMATTER_OPEN.match(text, offset)
-    if not opening:
-        return offset
-    closing = _FRONTMATTER_CLOSE.search(text, opening.end())
-    if not closing:
-        return offset
-    newline = text.find("\n", closing.end())
-    return len(text) if newline == -1 else newline + 1
+    """Offset just past the closing frontmatter line, or ``offset`` if there is none."""
+    span = frontmatter_span(text, offset)
+    return offset if span is None else span[2]
 
 
 def _scan(text: str) -> _Scan:
