@@ -41,7 +41,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, get_args
 
 from .citations import ARXIV_DOI_PREFIX, _normal_key
@@ -114,16 +114,17 @@ def paper_rows(
     list); ``cited_by`` (a note path) keeps the papers that note cites. Both together keep
     the papers that note cites and no note describes.
     """
-    keys = citation_keys(index, vault)
+    every = {paper.id: _row(paper, vault) for paper in index.papers.values()}
+    keys = _assign_keys(every.values())  # over the whole vault, so filters never change a key
     papers = index.missing() if missing else list(index.papers.values())
     if cited_by is not None:
         cited = set(index.by_citer.get(cited_by, ()))
         papers = [paper for paper in papers if paper.id in cited]
-    rows = [_row(paper, vault, keys[paper.id]) for paper in papers]
+    rows = [replace(every[paper.id], key=keys[paper.id]) for paper in papers]
     return sorted(rows, key=lambda row: (-row.count, row.id))
 
 
-def _row(paper: Paper, vault: Vault, key: str) -> PaperRow:
+def _row(paper: Paper, vault: Vault, key: str = "") -> PaperRow:
     note = vault.notes.get(paper.note) if paper.note else None
     front = _Front(note.frontmatter if note else {})
     return PaperRow(
@@ -297,9 +298,11 @@ def _suffixes() -> Iterator[str]:
 
 def citation_keys(index: PaperIndex, vault: Vault) -> dict[str, str]:
     """A stable BibTeX key for every paper of the vault: ``{paper id: key}``."""
-    bases: dict[str, str] = {}
-    for paper in index.papers.values():
-        bases[paper.id] = base_key(_row(paper, vault, key=""))
+    return _assign_keys(_row(paper, vault) for paper in index.papers.values())
+
+
+def _assign_keys(rows: Iterable[PaperRow]) -> dict[str, str]:
+    bases = {row.id: base_key(row) for row in rows}
     groups: dict[str, list[str]] = {}
     for paper_id in sorted(bases):
         groups.setdefault(bases[paper_id].casefold(), []).append(paper_id)
