@@ -113,21 +113,25 @@ def to_json(graph: nx.MultiDiGraph) -> str:
 # --------------------------------------------------------------------------- GraphML, GEXF
 
 
-def flatten_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def flatten_graph(graph: nx.MultiDiGraph, *, xml: bool = False) -> nx.MultiDiGraph:
     """A copy with only scalar attributes (lists as JSON arrays, ``None`` left out), a
-    ``label`` on every node and a ``weight`` on every edge, in sorted order."""
+    ``label`` on every node and a ``weight`` on every edge, in sorted order. ``xml``
+    replaces the characters XML 1.0 cannot hold (control characters) with U+FFFD, and
+    writes line ends as ``\n`` (an XML reader would turn ``\r\n`` into ``\n`` anyway)."""
     import networkx as nx
 
+    clean = _xml_safe if xml else _same
     flat = nx.MultiDiGraph()
     for node in sorted(graph):
         data = graph.nodes[node]
         attributes = _flat(data)
         attributes.setdefault("label", node_label(node, data))
-        flat.add_node(node, **attributes)
+        flat.add_node(clean(node), **{name: clean(value) for name, value in attributes.items()})
     for u, v, key, data in _sorted_edges(graph):
         attributes = _flat(data)
         attributes.setdefault("weight", int(data.get("count") or 1))
-        flat.add_edge(u, v, key, **attributes)
+        cleaned = {name: clean(value) for name, value in attributes.items()}
+        flat.add_edge(clean(u), clean(v), clean(key), **cleaned)
     return flat
 
 
@@ -143,10 +147,23 @@ def _flat(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return _XML_INVALID.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 def to_graphml(graph: nx.MultiDiGraph) -> str:
     import networkx as nx
 
-    return "\n".join(nx.generate_graphml(flatten_graph(graph))) + "\n"
+    return "\n".join(nx.generate_graphml(flatten_graph(graph, xml=True))) + "\n"
 
 
 _GEXF_DATE = re.compile(r' lastmodifieddate="[^"]*"')
@@ -155,7 +172,7 @@ _GEXF_DATE = re.compile(r' lastmodifieddate="[^"]*"')
 def to_gexf(graph: nx.MultiDiGraph) -> str:
     import networkx as nx
 
-    lines = nx.generate_gexf(flatten_graph(graph))
+    lines = nx.generate_gexf(flatten_graph(graph, xml=True))
     return "\n".join(_GEXF_DATE.sub("", line, count=1) for line in lines) + "\n"
 
 
