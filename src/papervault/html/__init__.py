@@ -22,7 +22,7 @@ __all__ = ["EDGE_KINDS", "LINK_SYNTAXES", "page_data", "render_html"]
 
 # Known kinds come first, so their indexes in the page are stable; unknown kinds follow.
 EDGE_KINDS = ("links", "embeds", "cites", "describes", "tagged")
-LINK_SYNTAXES = ("wikilink", "markdown")
+LINK_SYNTAXES = ("wikilink", "markdown", "mixed")
 
 _PLACEHOLDER = re.compile(r"<!--PV:(\w+)-->")
 # The characters that could end a <script> element or open an HTML comment inside it.

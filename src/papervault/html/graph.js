@@ -89,7 +89,7 @@
     } else if (k === TAG) {
       labels[i] = "#" + String(d.label || afterPrefix(id));
     } else if (k === UNRESOLVED) {
-      labels[i] = afterPrefix(id);
+      labels[i] = String(d.target || afterPrefix(id));
     } else {
       labels[i] = id;
     }
@@ -1116,6 +1116,7 @@
     if (d.path != null) fields.push(String(d.path), String(d.path).replace(/\.md$/i, ""));
     if (d.title != null) fields.push(String(d.title));
     for (const alias of asList(d.aliases)) fields.push(String(alias));
+    for (const merged of asList(d.ids)) fields.push(String(merged)); // a paper's merged ids
     haystacks[i] = fields.map((f) => f.toLowerCase());
   }
   const KIND_RANK = [0, 0, 2, 3, 4];
