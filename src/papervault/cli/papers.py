@@ -17,7 +17,9 @@ FORMATS = ("text", "json", "csv", "bibtex")
 @click.option(
     "--cited-by", "cited_by", metavar="NOTE", help="Only papers NOTE cites (a path, name or alias)."
 )
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @click.pass_obj
 def papers(session: Session, missing: bool, cited_by: str | None, fmt: str, output: Path | None) -> None:
