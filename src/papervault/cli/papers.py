@@ -15,7 +15,7 @@ FORMATS = ("text", "json", "csv", "bibtex")
 @click.command()
 @click.option("--missing", is_flag=True, help="Only cited papers no note describes, most cited first.")
 @click.option(
-    "--cited-by", "cited_by", metavar="NOTE", help="Only papers NOTE cites (a path, name or alias)."
+    "--cited-by", "cited_by", metavar="NOTE", help="Only papers NOTE cites (a path, name, alias or title)."
 )
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
