@@ -44,7 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal, get_args
 
-from .citations import ARXIV_DOI_PREFIX, _normal_key
+from .citations import ARXIV_DOI_PREFIX, normal_key
 from .model import Vault
 from .papers import Paper, PaperIndex
 
@@ -157,7 +157,7 @@ class _Front:
     """Typed reads of a note's frontmatter (every scalar is the string that was written)."""
 
     def __init__(self, frontmatter: Mapping[str, Any]) -> None:
-        self.values = {_normal_key(key): value for key, value in frontmatter.items()}
+        self.values = {normal_key(key): value for key, value in frontmatter.items()}
 
     def _first(self, keys: Iterable[str]) -> Any:
         return next((self.values[k] for k in keys if self.values.get(k) not in (None, "", [])), None)

@@ -430,13 +430,14 @@ URL_KEYS = frozenset(
 )
 
 
-def _normal_key(key: object) -> str:
+def normal_key(key: object) -> str:
+    """A frontmatter key as the rules compare it: lower case, spaces and hyphens as '_'."""
     return str(key).strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def is_arxiv_key(key: object) -> bool:
     """Whether a frontmatter key holds an arXiv id (``arxiv``, ``arxiv_id``, ``eprint``, …)."""
-    name = _normal_key(key)
+    name = normal_key(key)
     return name in ARXIV_KEYS or name == EPRINT_KEY
 
 
@@ -482,12 +483,12 @@ def papers_from_frontmatter(frontmatter: Mapping[str, object]) -> list[tuple[str
     once, with the first key that named it (and the first version given anywhere).
     """
     eprint_is_arxiv = any(
-        _normal_key(key) in EPRINT_TYPE_KEYS and isinstance(value, str) and value.strip().lower() == "arxiv"
+        normal_key(key) in EPRINT_TYPE_KEYS and isinstance(value, str) and value.strip().lower() == "arxiv"
         for key, value in frontmatter.items()
     )
     found: dict[str, tuple[str | None, str]] = {}
     for key, value in frontmatter.items():
-        name = _normal_key(key)
+        name = normal_key(key)
         if name in ARXIV_KEYS or (name == EPRINT_KEY and eprint_is_arxiv):
             kind = ARXIV
         elif name == EPRINT_KEY:
