@@ -132,7 +132,7 @@ def _summary(
         _emit_graph(shown, fmt, output, title=f"papervault: {Path(analysis.vault.root).name}")
         return
     drafts = 0 if view.include_drafts else len(unpublished_notes(analysis))
-    pages = len(tag_pages(analysis))
+    pages = len(tag_pages(analysis.vault))
     _emit(summary_text(summarize(shown), top=top, drafts=drafts, tag_pages=pages), output)
 
 
