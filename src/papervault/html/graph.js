@@ -306,7 +306,7 @@
   const ALPHA_MIN = 0.001;
   const ALPHA_DECAY = 1 - Math.pow(ALPHA_MIN, 1 / (LARGE ? 200 : 300));
   const VELOCITY_KEEP = 0.6;
-  const CHARGE = -40;
+  const CHARGE = -40 * Math.max(1, M / Math.max(N, 1) / 2);
   const THETA2 = LARGE ? 1.44 : 0.81;
   const DISTANCE_MIN2 = 1;
   // Repulsion is cut off at this range, as d3's distanceMax: otherwise the summed charge of
@@ -316,6 +316,10 @@
   let alpha = 1;
   let alphaTarget = 0;
   let ticks = 0;
+
+  // A node repels in proportion to its area, so hubs (drawn large) get room around them.
+  const charge = new Float64Array(N);
+  for (let i = 0; i < N; i++) charge[i] = (radius[i] / 6) ** 2;
 
   const linkStrength = new Float64Array(M);
   const linkBias = new Float64Array(M);
@@ -441,9 +445,9 @@
     for (let c = cellCount - 1; c >= 0; c--) {
       if (cellBody[c] >= 0) {
         for (let b = cellBody[c]; b !== -1; b = bodyNext[b]) {
-          cellMass[c] += 1;
-          cellX[c] += x[b];
-          cellY[c] += y[b];
+          cellMass[c] += charge[b];
+          cellX[c] += x[b] * charge[b];
+          cellY[c] += y[b] * charge[b];
         }
       }
       const p = cellParent[c];
@@ -503,7 +507,7 @@
             let l = dx * dx + dy * dy;
             if (l >= DISTANCE_MAX2) continue;
             if (l < DISTANCE_MIN2) l = Math.sqrt(DISTANCE_MIN2 * l);
-            const w = strength / l;
+            const w = (strength * charge[b]) / l;
             fx += dx * w;
             fy += dy * w;
           }
@@ -808,7 +812,7 @@
     sctx.strokeStyle = "rgba(255,255,255,0.9)";
     let placed = 0;
     const place = (i, force) => {
-      if (!visible[i]) return false;
+      if (!visible[i] || sx[i] > W || sy[i] < -cell || sy[i] > H + cell || sx[i] < -W) return false;
       const r = screenRadius(i, zoom) * dpr;
       const text = truncate(labels[i]);
       const w = sctx.measureText(text).width;
@@ -874,13 +878,14 @@
       ctx.stroke();
       ctx.font = `600 ${(LABEL_FONT_PX + 1) * dpr}px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif`;
       ctx.textBaseline = "middle";
-      ctx.lineJoin = "round";
-      ctx.lineWidth = 4 * dpr;
-      ctx.strokeStyle = "rgba(255,255,255,0.95)";
       const text = truncate(labels[hovered]);
-      ctx.strokeText(text, px + r + 4 * dpr, py);
+      const left = px + r + 3 * dpr;
+      const half = (LABEL_FONT_PX / 2 + 3) * dpr;
+      // an opaque box hides the scene's own label for this node underneath
+      ctx.fillStyle = "rgba(255,255,255,0.95)";
+      ctx.fillRect(left - 2 * dpr, py - half, ctx.measureText(text).width + 4 * dpr, 2 * half);
       ctx.fillStyle = "#111";
-      ctx.fillText(text, px + r + 4 * dpr, py);
+      ctx.fillText(text, left, py);
     }
   }
 
@@ -1337,8 +1342,8 @@
       sections.push(section("tagged", "Tagged notes", entriesFrom(tagged)));
     } else {
       const from = new Map();
-      for (let e = 0; e < M; e++) {
-        if (dst[e] === i && src[e] !== i) from.set(src[e], (from.get(src[e]) || []).concat(e));
+      for (const e of edgesOf(i, IN)) {
+        if (src[e] !== i) from.set(src[e], (from.get(src[e]) || []).concat(e));
       }
       sections.push(section("linked-from", "Linked from", entriesFrom(from, linesText)));
     }
