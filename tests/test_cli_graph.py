@@ -508,7 +508,7 @@ def test_every_shape_on_the_real_vaults(real_copy: Path) -> None:
     rows = section(text, "most-linked notes")
     if summary.notes:
         assert rows[1].split()[1] == summary.notes[0].path.split()[0]
-    for fmt in FORMATS:
+    for fmt in ("json", "mermaid"):  # every format's round trip on these vaults: test_export.py
         check_nodes(
             fmt,
             ok(real_copy, "--format", fmt, "--include-drafts").stdout,

@@ -273,32 +273,26 @@ _DOT_TOKEN = re.compile(
 )
 
 
+_DOT_PAIR = re.compile(r"\\(.)", re.S)
+
+
 def graphviz_unquote(token: str) -> str:
     """A DOT quoted string as Graphviz reads it: only \\" is an escape; \\\\ stays two
-    characters, and the pair is consumed together."""
-    body, out, i = token[1:-1], [], 0
-    while i < len(body):
-        if body[i] == "\\" and i + 1 < len(body):
-            pair = body[i : i + 2]
-            out.append('"' if pair == '\\"' else pair)
-            i += 2
-        else:
-            out.append(body[i])
-            i += 1
-    return "".join(out)
+    characters, and each pair is consumed together."""
+    return _DOT_PAIR.sub(lambda m: '"' if m[1] == '"' else m[0], token[1:-1])
 
 
 def read_dot(text: str) -> nx.MultiDiGraph:
     """A reader for the DOT subset to_dot writes; names and values as Graphviz reads them."""
     tokens: list[tuple[str, str]] = []
     position = 0
-    while position < len(text.rstrip()):
-        match = _DOT_TOKEN.match(text, position)
-        assert match, f"unexpected DOT text at {text[position : position + 40]!r}"
+    for match in _DOT_TOKEN.finditer(text):
+        assert match.start() == position, f"unexpected DOT text at {text[position : position + 40]!r}"
         kind = match.lastgroup or ""
         value = match.group(kind)
         tokens.append((kind, graphviz_unquote(value) if kind == "string" else value))
         position = match.end()
+    assert not text[position:].strip(), f"unexpected DOT text at {text[position : position + 40]!r}"
     assert tokens[:3] == [("word", "digraph"), ("string", "papervault"), ("punct", "{")]
     assert tokens[-1] == ("punct", "}")
     graph = nx.MultiDiGraph()

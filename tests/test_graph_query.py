@@ -4,6 +4,7 @@ made for each rule, on the real vaults, and as properties."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import networkx as nx
@@ -25,6 +26,7 @@ from papervault.query import (
     find_note,
     find_paper,
     graph_view,
+    induced,
     link_path,
     neighbourhood,
     note_report,
@@ -350,12 +352,13 @@ def test_a_missing_note_suggests_close_names(lookup: tuple[Path, Analysis]) -> N
 
 
 def test_find_node_falls_back_to_tags_and_papers(example: Analysis) -> None:
-    assert find_node(example, "Absolute Zero") == note_id("papers/Absolute Zero.md")
-    assert find_node(example, "tag:paper") == "tag:paper"
-    assert find_node(example, "tag:Paper") == "tag:paper"
-    assert find_node(example, "https://arxiv.org/abs/2504.19162v1") == "arxiv:2504.19162"
+    shown = graph_view(example)
+    assert find_node(example, shown, "Absolute Zero") == note_id("papers/Absolute Zero.md")
+    assert find_node(example, shown, "tag:paper") == "tag:paper"
+    assert find_node(example, shown, "tag:Paper") == "tag:paper"
+    assert find_node(example, shown, "https://arxiv.org/abs/2504.19162v1") == "arxiv:2504.19162"
     with pytest.raises(NotFoundError, match="not in the graph"):
-        find_node(example, "tag:no-such-tag")
+        find_node(example, shown, "tag:no-such-tag")
 
 
 # -- finding papers ------------------------------------------------------------------------
@@ -648,3 +651,13 @@ def test_link_path_is_a_shortest_path(
         assert hops is None
     else:
         assert hops is not None and len(hops) == nx.shortest_path_length(steps, start, end)
+
+
+@pytest.mark.parametrize("name", VAULT_NAMES)
+def test_induced_is_the_subgraph(real: dict[str, Analysis], name: str) -> None:
+    graph = real[name].graph
+    rng = random.Random(name)
+    nodes = rng.sample(sorted(graph), len(graph) // 3)
+    found, expected = induced(graph, nodes), graph.subgraph(nodes).copy()
+    assert dict(found.nodes(data=True)) == dict(expected.nodes(data=True))
+    assert sorted(found.edges(keys=True, data=True)) == sorted(expected.edges(keys=True, data=True))

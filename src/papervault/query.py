@@ -100,31 +100,35 @@ class GraphFilter:
 
 
 def graph_view(analysis: Analysis, view: GraphFilter = GraphFilter()) -> nx.MultiDiGraph:
-    """The graph with ``view`` applied: drafts at build time, then generated tag pages
-    and node kinds."""
-    if view.include_drafts:
-        graph = analysis.graph
-    else:
-        graph = build_graph(
-            analysis.vault,
-            analysis.resolved,
-            analysis.papers,
-            include_drafts=False,
-            publish_mode=analysis.config.publish,
-        )
-    pages = [note_id(path) for path in tag_pages(analysis.vault)]
-    if pages:
-        graph = graph.subgraph(set(graph) - set(pages)).copy()
-    return filter_graph(graph, view.kinds)
+    """A new graph with ``view`` applied: drafts at build time, then generated tag pages
+    and node kinds are removed (in place: a subgraph copy of 160,000 edges costs seconds)."""
+    graph = build_graph(
+        analysis.vault,
+        analysis.resolved,
+        analysis.papers,
+        include_drafts=view.include_drafts,
+        publish_mode=analysis.config.publish,
+    )
+    graph.remove_nodes_from([note_id(path) for path in tag_pages(analysis.vault)])
+    graph.remove_nodes_from([node for node, kind in graph.nodes(data="kind") if kind not in view.kinds])
+    return graph
 
 
-def filter_graph(graph: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
-    """A copy of ``graph`` with only the nodes of ``kinds`` and the edges between them."""
-    keep = set(kinds)
-    if keep >= set(NODE_KINDS):
-        return graph
-    nodes = [node for node, kind in graph.nodes(data="kind") if kind in keep]
-    return graph.subgraph(nodes).copy()
+def induced(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """A new graph of ``nodes`` and the edges between them. Its cost grows with the edges
+    of ``nodes`` only, unlike ``graph.subgraph(nodes).copy()``."""
+    import networkx as nx
+
+    keep = set(nodes)
+    found = nx.MultiDiGraph()
+    found.add_nodes_from((node, graph.nodes[node]) for node in graph if node in keep)
+    found.add_edges_from(
+        (u, v, key, data)
+        for u in found
+        for _, v, key, data in graph.out_edges(u, keys=True, data=True)
+        if v in keep
+    )
+    return found
 
 
 def tag_pages(vault: Vault) -> list[str]:
@@ -387,9 +391,10 @@ def find_paper(papers: PaperIndex, query: str) -> Paper:
     return paper
 
 
-def find_node(analysis: Analysis, query: str, *, cwd: str | None = None) -> str:
+def find_node(analysis: Analysis, graph: nx.MultiDiGraph, query: str, *, cwd: str | None = None) -> str:
     """The node id ``query`` names: a note (as :func:`find_note`), else a ``tag:``,
-    ``unresolved:`` or ``note:`` node id, else a paper in any form (as :func:`find_paper`)."""
+    ``unresolved:`` or ``note:`` node id in ``graph``, else a paper in any form (as
+    :func:`find_paper`)."""
     try:
         return note_id(find_note(analysis.vault, query, cwd=cwd))
     except AmbiguousNoteError:
@@ -398,7 +403,7 @@ def find_node(analysis: Analysis, query: str, *, cwd: str | None = None) -> str:
         prefix = query.split(":", 1)[0]
         if prefix in ("tag", "unresolved", "note"):
             node = tag_id(query.split(":", 1)[1]) if prefix == "tag" else query
-            if node in analysis.graph:
+            if node in graph:
                 return node
             raise NotFoundError(f"{query} is not in the graph") from None
         if parse_paper(query) is not None:
@@ -577,7 +582,7 @@ def distances(graph: nx.MultiDiGraph, center: str, depth: int) -> dict[str, int]
 
 def neighbourhood(graph: nx.MultiDiGraph, center: str, depth: int = 1) -> nx.MultiDiGraph:
     """The subgraph induced by the nodes within ``depth`` hops of ``center``."""
-    return graph.subgraph(distances(graph, center, depth)).copy()
+    return induced(graph, distances(graph, center, depth))
 
 
 # --------------------------------------------------------------------------- link paths

@@ -148,18 +148,18 @@ def _centered(
 ) -> None:
     from ..export import neighbourhood_text, note_text, paper_text
     from ..ids import kind_of, path_of
-    from ..query import distances, find_node, find_paper, note_report, paper_report, require_node
+    from ..query import distances, find_node, find_paper, induced, note_report, paper_report, require_node
 
     if mode == "paper":
         center = find_paper(analysis.papers, query).id
     else:
-        center = find_node(analysis, query, cwd=os.getcwd())
+        center = find_node(analysis, shown, query, cwd=os.getcwd())
     require_node(shown, center, view, analysis)
     kind = kind_of(center)
     title = analysis.vault.notes[path_of(center)].title if kind == "note" else center
     if fmt != "text":
         near = distances(shown, center, 1 if depth is None else depth)
-        _emit_graph(shown.subgraph(near).copy(), fmt, output, title)
+        _emit_graph(induced(shown, near), fmt, output, title)
         return
     if kind == "note":
         report = note_text(note_report(analysis, shown, path_of(center), view))
@@ -169,7 +169,7 @@ def _centered(
         report, depth = "", 1 if depth is None else depth
     if depth is not None:
         near = distances(shown, center, depth)
-        report += ("\n" if report else "") + neighbourhood_text(shown.subgraph(near), near, depth)
+        report += ("\n" if report else "") + neighbourhood_text(induced(shown, near), near, depth)
     _emit(report, output)
 
 
