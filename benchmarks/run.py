@@ -152,8 +152,9 @@ def sample_failure(sample: Sample) -> str:
     if "Traceback (most recent call last)" in sample.stderr_tail:
         return "crashed: " + sample.stderr_tail.splitlines()[-1]
     if sample.exit_code not in OK_EXIT_CODES:
-        last = (sample.stderr_tail or sample.stdout_tail).splitlines()[-1:] or [""]
-        return f"exit code {sample.exit_code}: {last[0]}"
+        lines = (sample.stderr_tail or sample.stdout_tail).splitlines() or [""]
+        errors = [line for line in lines if "error" in line.lower()]
+        return f"exit code {sample.exit_code}: {(errors or lines)[-1]}"
     return ""
 
 
