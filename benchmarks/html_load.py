@@ -12,6 +12,7 @@ opens the page from file:// in headless Chromium (driven by playwright) and repo
 
     python benchmarks/html_load.py                      # 10,000 nodes, 100,000 edges
     python benchmarks/html_load.py --nodes 2000 --edges 10000 --model uniform
+    python benchmarks/html_load.py --page graph.html      # a page `vault graph` wrote
 
 Not a test: it prints numbers and asserts nothing.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -33,16 +35,8 @@ from playwright.sync_api import sync_playwright
 from papervault.html import render_html
 from papervault.ids import note_id, paper_id, tag_id, unresolved_id
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from html_support import CHROMIUM_ARGS, chromium_executable  # the tests' launcher
 
 
 def vault_graph(nodes: int, edges: int, model: str, seed: int) -> nx.DiGraph:
@@ -130,7 +124,7 @@ def measure(page_path: Path, pan_seconds: float) -> dict[str, object]:
     with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         context = p.chromium.launch_persistent_context(
             profile,
-            executable_path=CHROMIUM,
+            executable_path=chromium_executable(),
             args=CHROMIUM_ARGS,
             headless=True,
             viewport={"width": 1280, "height": 800},
@@ -164,6 +158,9 @@ def measure(page_path: Path, pan_seconds: float) -> dict[str, object]:
         results["zoom"] = interact(page, pan_seconds, lambda: zoom(page, cx, cy, pan_seconds))
         results["errors"] = errors
         context.close()
+    # Other processes on the machine slow every number here: record how busy it was.
+    results["load_average_1min"] = os.getloadavg()[0]
+    results["cpus"] = os.cpu_count()
     return results
 
 
@@ -225,7 +222,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pan-seconds", type=float, default=3.0)
     parser.add_argument("--keep", type=Path, help="also write the page here")
+    parser.add_argument(
+        "--page",
+        type=Path,
+        help="measure this page instead of a generated one (e.g. from `vault graph --format html -o`)",
+    )
     args = parser.parse_args()
+    if args.page:
+        page_text = args.page.read_text(encoding="utf-8")
+        report = {"page": str(args.page), "page_mb": round(len(page_text.encode()) / 1e6, 2)}
+        report.update(measure(args.page.resolve(), args.pan_seconds))
+        json.dump(report, sys.stdout, indent=2, default=str)
+        print()
+        return 0
 
     t = time.perf_counter()
     graph = vault_graph(args.nodes, args.edges, args.model, args.seed)
