@@ -295,6 +295,18 @@ def test_panel_link_navigates_and_empty_click_clears(sample_view):
     assert view.page.locator("#pv-panel").is_hidden()
 
 
+def test_following_a_panel_link_to_a_hidden_node_shows_it_again(sample_view):
+    view = sample_view
+    view.page.click("#pv-toggle-papers")
+    view.hook("select(arg)", "note:paper-summaries.md")
+    papers = {n for n, d in sample_graph().nodes(data=True) if d["kind"] == "paper"}
+    assert view.drawn()["drawnNodes"] == sample_graph().number_of_nodes() - len(papers)
+    view.page.click('#pv-panel section[data-section="cites"] button[data-id="arxiv:1810.04805"]')
+    assert view.page.is_checked("#pv-toggle-papers")
+    assert view.hook("selected") == "arxiv:1810.04805"
+    assert view.drawn()["drawnNodes"] == sample_graph().number_of_nodes()
+
+
 def test_tag_chip_selects_the_tag_node(sample_view):
     view = sample_view
     view.hook("select(arg)", "note:papers/attention.md")

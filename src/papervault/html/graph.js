@@ -1081,18 +1081,33 @@
     }
   });
 
-  for (const box of document.querySelectorAll("#pv-toggles input[data-toggle]")) {
-    box.addEventListener("change", () => {
-      toggles[box.dataset.toggle] = box.checked;
-      updateVisibility();
-      if (selected >= 0 && !visible[selected]) selectIndex(-1, false);
-      else updateHood();
-      if (hovered >= 0 && !visible[hovered]) hovered = -1;
-      if (autoFit) fitView();
-      expensiveScene = visibleEdges + 2 * visibleNodes > EXPENSIVE_SCENE;
-      updateStats();
-      invalidate();
-    });
+  const toggleBoxes = [...document.querySelectorAll("#pv-toggles input[data-toggle]")];
+
+  function togglesChanged() {
+    for (const box of toggleBoxes) toggles[box.dataset.toggle] = box.checked;
+    updateVisibility();
+    if (selected >= 0 && !visible[selected]) selectIndex(-1, false);
+    else updateHood();
+    if (hovered >= 0 && !visible[hovered]) hovered = -1;
+    if (autoFit) fitView();
+    expensiveScene = visibleEdges + 2 * visibleNodes > EXPENSIVE_SCENE;
+    updateStats();
+    invalidate();
+  }
+  for (const box of toggleBoxes) box.addEventListener("change", togglesChanged);
+
+  /* Turns on the toggles that hide node i, so following a panel link always lands on a
+   * drawn node. */
+  function reveal(i) {
+    if (visible[i]) return;
+    const needed = {
+      tags: kind[i] === TAG,
+      papers: kind[i] === PAPER,
+      unresolved: kind[i] === UNRESOLVED,
+      drafts: isDraft[i] === 1,
+    };
+    for (const box of toggleBoxes) if (needed[box.dataset.toggle]) box.checked = true;
+    togglesChanged();
   }
 
   function centerOn(i) {
@@ -1105,6 +1120,7 @@
   }
 
   function selectIndex(i, center) {
+    if (i >= 0) reveal(i);
     selected = i;
     updateHood();
     renderPanel();
@@ -1514,7 +1530,7 @@
     },
     select(id) {
       const i = id == null ? -1 : indexOf.get(String(id));
-      if (i === undefined || (i >= 0 && !visible[i])) return false;
+      if (i === undefined) return false;
       selectIndex(i, i >= 0);
       return true;
     },
