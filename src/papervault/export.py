@@ -363,9 +363,9 @@ def summary_text(summary: Summary, *, top: int = 10, drafts: int = 0, tag_pages:
     lines += _table([("notes", "paper", "described by"), *rows]) if rows else ["  none"]
     lines += _more(min(top, len(summary.papers)), len(summary.papers), "papers")
 
-    lines += ["", _section("most-linked notes (backlinks)", len(summary.notes))]
+    lines += ["", _section("most-linked notes", len(summary.notes))]
     rows = [(str(n.count), n.path, n.title) for n in summary.notes[:top]]
-    lines += _table([("notes", "note", "title"), *rows]) if rows else ["  none"]
+    lines += _table([("backlinks", "note", "title"), *rows]) if rows else ["  none"]
     lines += _more(min(top, len(summary.notes)), len(summary.notes), "notes")
 
     lines += ["", _section("orphans: no links in or out", len(summary.orphans))]
@@ -533,8 +533,12 @@ def neighbourhood_text(graph: nx.MultiDiGraph, found: Mapping[str, int], depth: 
 
 def _extra(node: str, data: Mapping[str, Any]) -> str:
     kind = data.get("kind")
-    if kind == "note" and data.get("title") != node.split(":", 1)[1].removesuffix(".md").rsplit("/", 1)[-1]:
-        return str(data.get("title", ""))
+    if kind == "note":
+        stem = node.split(":", 1)[1].removesuffix(".md").rsplit("/", 1)[-1]
+        title = str(data.get("title", ""))
+        return " ".join(
+            part for part in (title if title != stem else "", "(draft)" if data.get("draft") else "") if part
+        )
     if kind == "paper":
         return str(data["note"]) if data.get("note") else "(no note)"
     return ""

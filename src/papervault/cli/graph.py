@@ -33,6 +33,7 @@ NODE_KINDS = ("note", "paper", "tag", "unresolved")
 @click.option(
     "--depth",
     type=click.IntRange(min=0),
+    metavar="N",
     help="With NOTE or --paper: the neighbourhood within N hops (graph formats: default 1).",
 )
 @click.option(
@@ -40,13 +41,22 @@ NODE_KINDS = ("note", "paper", "tag", "unresolved")
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to FILE.")
 @click.option(
-    "--kind", "kinds", multiple=True, type=click.Choice(NODE_KINDS), help="Keep only these node kinds."
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(NODE_KINDS),
+    help="Keep only this node kind (repeatable).",
 )
 @click.option("--no-tags", is_flag=True, help="Leave tag nodes out.")
 @click.option("--papers", "papers_only", is_flag=True, help="Only notes and papers: the citation graph.")
 @click.option("--include-drafts", is_flag=True, help="Include unpublished notes (left out by default).")
 @click.option(
-    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Entries per summary list."
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help="Entries per summary list.",
 )
 @click.option("--undirected", is_flag=True, help="path: also walk links backwards.")
 @vault_options
@@ -75,6 +85,7 @@ def graph(
     vault graph --paper ID       a paper (arxiv:2504.19162, 2504.19162v2, any arXiv or
                                  OpenReview URL): its note and the notes citing it
     vault graph path A B         the shortest link path from note A to note B
+    vault graph tag:NAME         a tag and the notes that carry it
 
     With --format json|graphml|gexf|dot|mermaid|html the whole graph, the neighbourhood
     of NOTE or --paper (--depth, default 1), or the path is written instead of the
