@@ -194,6 +194,31 @@ def test_empty_graph_renders(open_graph):
     assert view.problems == []
 
 
+def _odd_graph(case: str) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    if case == "one note":
+        graph.add_node("note:a.md", kind="note", path="a.md", title="A", tags=[], draft=False, aliases=[])
+    elif case == "self link":
+        graph.add_node("note:a.md", kind="note", path="a.md", title="A", tags=[], draft=False, aliases=[])
+        graph.add_edge("note:a.md", "note:a.md", key="links", kind="links", count=3, lines=[1, 2, 3])
+    elif case == "unknown kinds":
+        graph.add_node("note:a.md", kind="note", path="a.md", title="A", tags=[], draft=False, aliases=[])
+        graph.add_node("mystery:x", kind="mystery")
+        graph.add_edge("note:a.md", "mystery:x", key="mentions", kind="mentions")
+    return graph
+
+
+@pytest.mark.parametrize("case", ["one note", "self link", "unknown kinds"])
+def test_odd_graphs_render(open_graph, case):
+    graph = _odd_graph(case)
+    view = open_graph(graph)
+    stats = view.drawn()
+    assert stats["drawnNodes"] == graph.number_of_nodes()
+    view.click_node("note:a.md")
+    assert view.hook("panel()")["id"] == "note:a.md"
+    assert view.problems == []
+
+
 # --------------------------------------------------------------------------- search
 
 
