@@ -6,6 +6,8 @@ to apply each filter identically to every format."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from papervault.cli import main
 from papervault.ids import note_id
 from papervault.pipeline import Analysis
 from papervault.query import GraphFilter, distances, graph_view, link_path, path_graph, summarize
-from tests.conftest import VAULT_NAMES, shared_vault, write_vault
+from tests.conftest import REPO, VAULT_NAMES, shared_vault, write_vault
 from tests.test_export import parse_mermaid, read_dot, read_gexf, read_graphml
 
 SUMMARIES = "paper-summaries.md"
@@ -544,3 +546,33 @@ def test_help_shows_every_shape() -> None:
     assert result.exit_code == 0
     for shape in ("vault graph NOTE", "vault graph --paper ID", "vault graph path A B", "--include-drafts"):
         assert shape in result.output
+
+
+# -- the documentation -----------------------------------------------------------------------
+
+DOCS = REPO / "docs" / "graph.md"
+
+
+def documented_runs(text: str) -> list[tuple[str, str]]:
+    """(command, output) for each `$ vault graph ...` line of a console block (pipes are
+    left out) and each block marked ``<!-- the output of: COMMAND -->``."""
+    runs: list[tuple[str, str]] = []
+    for block in re.findall(r"```console\n(.*?)```", text, re.S):
+        for command, output in re.findall(r"^\$ (vault graph[^\n]*)\n((?:(?!\$ )[^\n]*\n)*)", block, re.M):
+            if "|" not in command:
+                runs.append((command, output))
+    for command, output in re.findall(r"<!-- the output of: (.*?) -->\n```\w+\n(.*?)```", text, re.S):
+        runs.append((command, output))
+    return runs
+
+
+def test_every_example_in_the_docs_is_a_real_run(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outputs in docs/graph.md are what the commands print on the example vault, run
+    at the repository root (where the configuration names the example vault)."""
+    runs = documented_runs(DOCS.read_text(encoding="utf-8"))
+    assert len(runs) >= 15
+    (example_copy.parent / "papervault.toml").write_text('vault = "vault"\n', encoding="utf-8")
+    monkeypatch.chdir(example_copy.parent)
+    for command, output in runs:
+        result = CliRunner().invoke(main, shlex.split(command)[1:])
+        assert result.stdout + result.stderr == output, command
