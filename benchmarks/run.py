@@ -46,6 +46,7 @@ import generate  # noqa: E402  (benchmarks/ is not a package)
 # `python -m papervault`), "{dir}" the vault directory. Each command runs with the vault
 # directory as its working directory.
 PAPERVAULT_COMMANDS: dict[str, list[str]] = {
+    "startup": ["{vault}", "--help"],
     "cold_index": ["{vault}", "--vault", "{dir}", "index", "--rebuild"],
     "cold_check": ["{vault}", "--vault", "{dir}", "check", "--no-cache"],
     "warm_check": ["{vault}", "--vault", "{dir}", "check"],
@@ -61,6 +62,7 @@ CACHE_DIR_NAME = ".papervault"
 ROWS: tuple[tuple[str, str, str], ...] = (
     ("floor", "floor (read + 1 regex)", "read every .md file, one wikilink regex scan"),
     ("peer", "obsidiantools", "Vault(path).connect().gather(), incl. its imports"),
+    ("startup", "papervault start-up", "`vault --help`: the interpreter and the CLI's imports"),
     ("cold_index", "papervault cold index", "`vault index --rebuild`, cache deleted first"),
     ("cold_check", "papervault cold check", "`vault check --no-cache`"),
     ("warm_check", "papervault warm check", "`vault check`, cache fresh, nothing changed"),
@@ -230,16 +232,18 @@ def probe_papervault(vault: list[str]) -> dict[str, str]:
         return help_cache[args]
 
     for key in PAPERVAULT_ROWS:
-        template = PAPERVAULT_COMMANDS[key]
-        args = expand(template, [], Path("VAULT_DIR"))
-        global_opts = [a for a in args[: args.index(_first_subcommand(args))] if a.startswith("-")]
+        args = expand(PAPERVAULT_COMMANDS[key], [], Path("VAULT_DIR"))
         sub = _first_subcommand(args)
-        sub_opts = [a for a in args[args.index(sub) + 1 :] if a.startswith("-")]
+        global_opts = [a for a in args[: args.index(sub) if sub else None] if a.startswith("-")]
         code, text = help_text(())
         if code != 0:
             reasons[key] = "`vault --help` fails: " + (text.strip().splitlines() or [""])[-1]
             continue
-        missing = [o for o in global_opts if o not in text]
+        missing = [o for o in global_opts if o != "--help" and o not in text]
+        if sub is None:
+            reasons[key] = f"`vault` has no {', '.join(missing)}" if missing else ""
+            continue
+        sub_opts = [a for a in args[args.index(sub) + 1 :] if a.startswith("-")]
         code, text = help_text((sub,))
         if code != 0:
             reasons[key] = f"no `vault {sub}` command"
@@ -249,12 +253,12 @@ def probe_papervault(vault: list[str]) -> dict[str, str]:
     return reasons
 
 
-def _first_subcommand(args: list[str]) -> str:
-    """The first bare word after the global options (which each take one value here)."""
+def _first_subcommand(args: list[str]) -> str | None:
+    """The first bare word after the global options (``--vault DIR`` takes a value)."""
     i = 0
     while i < len(args) and args[i].startswith("-"):
-        i += 2
-    return args[i]
+        i += 2 if args[i] == "--vault" else 1
+    return args[i] if i < len(args) else None
 
 
 def ensure_peer_env(work: Path) -> tuple[Path | None, str]:
@@ -411,6 +415,7 @@ def bench_papervault(
             handle.write(f"\nEdited by the benchmark (change {i + 1}): see [[{link_stem}]].\n")
 
     plan: list[tuple[str, Callable[[int], None] | None]] = [
+        ("startup", None),
         ("cold_index", drop_cache),
         ("cold_check", None),
         ("warm_check", None),
