@@ -30,11 +30,14 @@ HOSTILE_TITLE = "</script><script>window.pwned = 1</script><!-- & </SCRIPT >"
 
 
 def chromium_executable() -> str | None:
-    """The system Chromium: ``$PAPERVAULT_CHROMIUM``, else ``chromium`` on PATH."""
-    candidate = os.environ.get("PAPERVAULT_CHROMIUM") or shutil.which("chromium")
-    if candidate is None and Path("/usr/bin/chromium").exists():
-        candidate = "/usr/bin/chromium"
-    return candidate
+    """The system Chromium: ``$PAPERVAULT_CHROMIUM`` if set, else ``chromium`` on PATH."""
+    override = os.environ.get("PAPERVAULT_CHROMIUM")
+    if override is not None:
+        return override if Path(override).is_file() else None
+    found = shutil.which("chromium")
+    if found is None and Path("/usr/bin/chromium").is_file():
+        found = "/usr/bin/chromium"
+    return found
 
 
 def browser_required() -> bool:
