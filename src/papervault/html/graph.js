@@ -1353,7 +1353,7 @@
       sections.push(section("links", "Links to", entriesFrom(outgoing, linesText)));
     } else if (kind[i] === PAPER) {
       const notes = describingNotes(i);
-      sections.push(section("described-by", "Note", notes.sort(byLabel).map((u) => [u, ""])));
+      sections.push(section("described-by", "Described by", notes.sort(byLabel).map((u) => [u, ""])));
       sections.push(section("cited-by", "Cited by", entriesFrom(citingNotes([i]), linesText)));
     } else if (kind[i] === TAG) {
       const tagged = neighbours(i, E_TAGGED, "both");
@@ -1390,6 +1390,7 @@
       parts.push(field("aliases", asList(d.aliases).join(", "), "aliases"));
     }
     if (kind[i] === PAPER) {
+      if (d.title != null && String(d.title) !== ids[i]) parts.push(field("title", String(d.title), "paper-title"));
       if (d.scheme != null) parts.push(field("scheme", String(d.scheme), "scheme"));
       if (asList(d.versions).length) parts.push(field("versions", asList(d.versions).join(", "), "versions"));
       if (d.count != null) parts.push(field("citations", String(d.count), "count"));
