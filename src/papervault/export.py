@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from .errors import PapervaultError
@@ -90,7 +91,7 @@ def node_label(node: str, data: Mapping[str, Any]) -> str:
 
 
 def _sorted_edges(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
-    return sorted(graph.edges(keys=True, data=True), key=lambda edge: (edge[0], edge[1], str(edge[2])))
+    return sorted(graph.edges(keys=True, data=True), key=itemgetter(0, 1, 2))
 
 
 # --------------------------------------------------------------------------- JSON
@@ -135,14 +136,17 @@ def flatten_graph(graph: nx.MultiDiGraph, *, xml: bool = False) -> nx.MultiDiGra
     return flat
 
 
+# one encoder for every list: json.dumps with options builds a new encoder per call
+_JSON_LIST = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _flat(attributes: Mapping[str, Any]) -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for name, value in attributes.items():
         if value is None:
             continue
         if isinstance(value, list | tuple | set | frozenset):
-            items = sorted(value) if isinstance(value, set | frozenset) else list(value)
-            value = json.dumps(items, ensure_ascii=False)
+            value = _JSON_LIST(sorted(value) if isinstance(value, set | frozenset) else list(value))
         flat[name] = value
     return flat
 
@@ -151,7 +155,7 @@ _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 
 
 def _xml_safe(value: Any) -> Any:
-    if not isinstance(value, str):
+    if type(value) is not str or value.isprintable():  # the common case, checked in C
         return value
     return _XML_INVALID.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
 
