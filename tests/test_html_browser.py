@@ -453,3 +453,52 @@ def test_a_title_containing_script_tags_stays_text(open_graph):
     assert view.page.locator("#pv-panel img").count() == 0
     assert view.problems == []
     assert view.requests == [view.url]
+
+
+# --------------------------------------------------------------------------- the example vault
+
+SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "images" / "example-vault-graph.png"
+
+
+def test_example_vault_page_connects_the_owner_note_to_its_papers(open_graph, tmp_path):
+    """The example vault through the real pipeline, as `vault graph --format html` draws it.
+    Writes the README's screenshot when PAPERVAULT_UPDATE_SCREENSHOT=1."""
+    import os
+
+    from papervault.config import load_config
+    from papervault.export import node_link as export_node_link
+    from papervault.pipeline import Analysis
+    from papervault.query import graph_view
+    from papervault.vault import load_vault
+
+    example = Path(__file__).resolve().parent.parent / "vault"
+    config = load_config(vault=example, overrides={"cache": False})
+    graph = graph_view(Analysis(config, load_vault(config=config)))
+    view = open_graph(export_node_link(graph), title="papervault: example vault")
+    stats = view.drawn()
+    assert stats["drawnNodes"] == graph.number_of_nodes()
+    assert view.problems == [] and view.requests == [view.url]
+
+    view.click_node("note:paper-summaries.md")
+    panel = view.hook("panel()")
+    assert set(panel["sections"]["cites"]) == {
+        "arxiv:2504.19162",
+        "openreview:O4cHTxW9BS",
+        "openreview:SkT5Yg-RZ",
+    }
+    view.click_node("openreview:SkT5Yg-RZ")
+    paper = {key: set(ids) for key, ids in view.hook("panel()")["sections"].items()}
+    assert "note:papers/Unsupervised environment design (SkT5Yg-RZ).md" in set().union(*paper.values())
+    assert "note:paper-summaries.md" in set().union(*paper.values())
+
+    view.hook("select(null)")
+    view.page.click("#pv-fit")
+    view.page.mouse.move(VIEWPORT["width"] - 5, VIEWPORT["height"] - 5)  # no hover label
+    view.drawn()
+    shot = tmp_path / "example.png"
+    view.page.screenshot(path=str(shot))
+    image = decode_png(shot.read_bytes())
+    assert len(image.colours()) > 20, "the screenshot is not blank"
+    if os.environ.get("PAPERVAULT_UPDATE_SCREENSHOT"):
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SCREENSHOT.write_bytes(shot.read_bytes())
