@@ -7,12 +7,13 @@ The tables come from obsidian-quartz.md §3-§4, Quartz's own ``quartz/util/path
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from papervault.slugs import (
     SlugSet,
     crawl_link,
+    crawl_link_literal,
     decode_uri,
     heading_ids,
     join_segments,
@@ -390,3 +391,71 @@ def test_shortest_counts_repeated_slugs() -> None:
     once = SlugSet(["a/foo"])
     assert crawl_link("x/y", "foo", "shortest", once) == "a/foo"
     assert "a/foo" in once and "foo" not in once
+
+
+_PIECES = [
+    "a",
+    "B",
+    " ",
+    "/",
+    ".",
+    "..",
+    "#",
+    "%20",
+    "%2E",
+    "%",
+    "&",
+    "?",
+    "index",
+    "_index",
+    ".md",
+    ".png",
+    "\\",
+    "é",
+    "x y",
+]
+_paths = st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)
+# a note's slug: no empty, "." or ".." segments (a real file path gives none)
+_note_slugs = _paths.map(lambda p: slugify_path(p + ".md")).filter(
+    lambda slug: all(part not in ("", ".", "..") for part in slug.split("/"))
+)
+
+
+_crawl_inputs = {
+    "target": _paths,
+    "source_slug": _note_slugs,
+    "files": st.lists(_paths, max_size=6),
+    "strategy": st.sampled_from(["shortest", "absolute", "relative"]),
+}
+
+
+def _check_crawl_shortcut(target: str, source_slug: str, files: list[str], strategy) -> None:
+    slugs = SlugSet([slugify_path(f + ".md") for f in files] + [slugify_path(f) for f in files])
+    expected = crawl_link_literal(source_slug, target, strategy, slugs)
+    assert crawl_link(source_slug, target, strategy, slugs) == expected
+
+
+@example(target="_index", source_slug="x", files=["a/index"], strategy="shortest")
+@example(target="index.md.md", source_slug="a", files=[], strategy="shortest")
+@example(target="undefined", source_slug="x", files=["a/b"], strategy="shortest")
+@example(target="a.md", source_slug="x/y", files=["c/a"], strategy="absolute")
+@given(**_crawl_inputs)
+def test_crawl_link_shortcut_agrees_with_the_literal_port(target, source_slug, files, strategy) -> None:
+    _check_crawl_shortcut(target, source_slug, files, strategy)
+
+
+@pytest.mark.slow
+@settings(max_examples=20_000, deadline=None)
+@given(**_crawl_inputs)
+def test_crawl_link_shortcut_agrees_many(target, source_slug, files, strategy) -> None:
+    _check_crawl_shortcut(target, source_slug, files, strategy)
+
+
+@given(
+    target=_paths, sources=st.lists(_note_slugs, min_size=2, max_size=4), files=st.lists(_paths, max_size=6)
+)
+def test_shortest_and_absolute_do_not_depend_on_the_linking_page(target, sources, files) -> None:
+    # the resolver caches these per target alone
+    slugs = SlugSet([slugify_path(f + ".md") for f in files])
+    for strategy in ("shortest", "absolute"):
+        assert len({crawl_link(source, target, strategy, slugs) for source in sources}) == 1

@@ -27,8 +27,11 @@ STRATEGIES: tuple[Strategy, ...] = ("shortest", "absolute", "relative")
 
 # JavaScript's \s, which differs from Python's (no \x1c-\x1f or \x85; adds \ufeff).
 _JS_WHITESPACE = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
+_SLUG_SPECIAL = re.compile(_JS_WHITESPACE.pattern[:-1] + "&%?#]")
 _FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]+\Z")
-_RELATIVE_SEGMENT = re.compile(r"\.{0,2}\Z")
+_RELATIVE_SEGMENTS = ("", ".", "..")  # Quartz's /^\.{0,2}$/
+# a target that is one plain segment: no / \\ % # ?, not starting with a dot
+_SIMPLE_NAME = re.compile(r"[^/\\%#?.][^/\\%#?]*\Z")
 
 
 # --------------------------------------------------------------------------- slugs
@@ -40,14 +43,13 @@ def file_extension(path: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _slug_segment(segment: str) -> str:
-    segment = _JS_WHITESPACE.sub("-", segment)
-    return segment.replace("&", "-and-").replace("%", "-percent").replace("?", "").replace("#", "")
-
-
 def _sluggify(text: str) -> str:
-    joined = "/".join(_slug_segment(segment) for segment in text.split("/"))
-    return joined[:-1] if joined.endswith("/") else joined
+    """Quartz's ``sluggify``. It works per ``/`` segment, but no rule touches a ``/``, so
+    the whole string is done at once; then one trailing ``/`` goes."""
+    if _SLUG_SPECIAL.search(text):
+        text = _JS_WHITESPACE.sub("-", text)
+        text = text.replace("&", "-and-").replace("%", "-percent").replace("?", "").replace("#", "")
+    return text[:-1] if text.endswith("/") else text
 
 
 def slugify_path(path: str, exclude_ext: bool = False) -> str:
@@ -80,7 +82,7 @@ def simplify_slug(slug: str) -> str:
 
 def slug_tag(tag: str) -> str:
     """A tag as Quartz slugs it (``slugTag``): the path rules per ``/`` segment, case kept."""
-    return "/".join(_sluggify(segment) for segment in tag.split("/"))
+    return "/".join([_sluggify(segment) for segment in tag.split("/")])
 
 
 # --------------------------------------------------------------------------- anchors
@@ -202,19 +204,20 @@ def trim_suffix(text: str, suffix: str) -> str:
 
 
 def is_folder_path(text: str) -> bool:
-    return (
-        text.endswith("/")
-        or ends_with(text, "index")
-        or ends_with(text, "index.md")
-        or ends_with(text, "index.html")
-    )
+    """Ends with ``/``, or its last segment is ``index``, ``index.md`` or ``index.html``."""
+    if text.endswith("/"):
+        return True
+    for suffix in ("index", "index.md", "index.html"):
+        if text.endswith(suffix):  # the three endings exclude each other
+            return len(text) == len(suffix) or text[-len(suffix) - 1] == "/"
+    return False
 
 
 def join_segments(*segments: str) -> str:
     """Quartz's ``joinSegments``: join with ``/``, keeping a leading and a trailing slash."""
     if not segments:
         return ""
-    joined = "/".join(strip_slashes(s) for s in segments if s not in ("", "/"))
+    joined = "/".join([strip_slashes(s) for s in segments if s != "" and s != "/"])
     if segments[0].startswith("/"):
         joined = "/" + joined
     if segments[-1].endswith("/"):
@@ -301,8 +304,8 @@ def transform_internal_link(link: str) -> str:
     path, anchor = split_anchor(decode_uri(link))
     folder = is_folder_path(path)
     segments = [segment for segment in path.split("/") if segment]
-    prefix = "/".join(s for s in segments if _RELATIVE_SEGMENT.match(s))
-    rest = "/".join(s for s in segments if not _RELATIVE_SEGMENT.match(s))
+    prefix = "/".join([s for s in segments if s in _RELATIVE_SEGMENTS])
+    rest = "/".join([s for s in segments if s not in _RELATIVE_SEGMENTS])
     simple = simplify_slug(slugify_path(rest))
     joined = join_segments(strip_slashes(prefix), strip_slashes(simple))
     return _add_relative_to_start(joined) + ("/" if folder else "") + anchor
@@ -396,9 +399,73 @@ def crawl_link(source: str, target: str, strategy: Strategy, slugs: SlugSet) -> 
     ``simplify_slug`` of the result is the entry in the page's ``links``. A folder link
     gives ``folder/index``; a ``..`` past the root stops at the root.
     """
+    if strategy != "relative":
+        found = _crawl_from_root(target, strategy, slugs)
+        if found is not None:
+            return found
+    return crawl_link_literal(source, target, strategy, slugs)
+
+
+def crawl_link_literal(source: str, target: str, strategy: Strategy, slugs: SlugSet) -> str:
+    """:func:`crawl_link` computed step by step as Quartz does: href, then URL resolution."""
     href = transform_link(source, target, strategy, slugs)
     base = "/" + strip_slashes(simplify_slug(source), only_prefix=True)
     destination = _resolve_url_path(base, href)
     if destination.endswith("/"):
         destination += "index"
     return strip_slashes(destination, only_prefix=True)
+
+
+def _plain_slug(slug: str) -> bool:
+    """A slug the URL resolution leaves as it is (no ``.``/``..``/empty segments, no ``\\#?``)."""
+    return not (
+        slug.startswith(("/", "."))
+        or slug.endswith("/")
+        or "/." in slug
+        or "//" in slug
+        or "\\" in slug
+        or "#" in slug
+        or "?" in slug
+    )
+
+
+def _crawl_from_root(target: str, strategy: Strategy, slugs: SlugSet) -> str | None:
+    """The common case of :func:`crawl_link` without building and resolving a URL.
+
+    Under ``shortest`` and ``absolute`` an href without ``.``/``..`` segments lands on a
+    slug from the root whatever the linking page, so the answer follows from the target
+    alone. ``None`` when the target is not that simple (the literal path then decides);
+    a property test checks that both paths agree.
+    """
+    if "#" in target:
+        return None
+    if _SIMPLE_NAME.match(target) and not is_folder_path(target):
+        # a bare file name: one segment, nothing to decode, strip or join
+        canonical = slugify_path(target)
+        if not is_folder_path(canonical):  # `_index` slugs to `index`, a folder
+            if strategy == "shortest":
+                matches = slugs.named(canonical)
+                if len(matches) == 1:
+                    match = matches[0]
+                    return match if match and _plain_slug(match) else None
+            return canonical if canonical and _plain_slug(canonical) else None
+    path = decode_uri(target)
+    if "#" in path or "\\" in path:
+        return None
+    folder = is_folder_path(path)
+    segments = [segment for segment in path.split("/") if segment]
+    if any(segment in _RELATIVE_SEGMENTS for segment in segments):
+        return None
+    joined = join_segments("", strip_slashes(simplify_slug(slugify_path("/".join(segments)))))
+    if joined.startswith(".") or (joined and not _plain_slug(joined)):
+        return None
+    target_slug = ("./" + joined if joined else ".") + ("/" if folder else "")
+    canonical = strip_slashes(target_slug[1:])
+    if strategy == "shortest":
+        matches = slugs.named(canonical)
+        if len(matches) == 1:
+            match = matches[0]
+            return match if match and _plain_slug(match) else None
+    if not canonical:
+        return "index"
+    return canonical + "/index" if is_folder_path(target_slug) else canonical
