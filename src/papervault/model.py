@@ -134,7 +134,9 @@ class Diagnostic:
     def __str__(self) -> str:
         location = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
         text = f"{location}: {self.code} {self.message}"
-        return f"{text} (fix: {self.fix})" if self.fix else text
+        text = f"{text} (fix: {self.fix})" if self.fix else text
+        # one line per finding, whatever a quoted tag or title holds
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +121,12 @@ def _walk(
         if entry.name.startswith("."):
             continue
         path = f"{rel}/{entry.name}" if rel else entry.name
+        problem = _unusable_name(entry.name)
+        if problem:
+            # undecodable bytes (surrogate escapes) or a line break: such a name can be
+            # neither cached, printed on one line, nor written into a generated list
+            result.diagnostics.append(_diag(_printable(path), "PV101", f"the name {problem}; skipped"))
+            continue
         try:
             is_link = entry.is_symlink()
             info = entry.stat()  # follows symlinks
@@ -151,6 +158,23 @@ def _walk(
             result.files.append(ScannedFile(path, kind, info.st_size, info.st_mtime_ns))
         elif entry.name.endswith(NOTE_SUFFIX):
             result.diagnostics.append(_diag(path, "PV104", "not a regular file; skipped"))
+
+
+def _unusable_name(name: str) -> str | None:
+    """Why a file or folder name cannot be indexed, or ``None``."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    if any((char != "\t" and unicodedata.category(char) == "Cc") or char in "\u2028\u2029" for char in name):
+        return "holds a line break or another control character"
+    return None
+
+
+def _printable(path: str) -> str:
+    """``path`` on one line: undecodable bytes as U+FFFD, control characters escaped."""
+    text = path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
 
 
 def _inside(real: str, real_root: str) -> bool:
