@@ -49,6 +49,7 @@ class Entry:
 
 def note_link(path: str, title: str, style: LinkStyle, name_for: NameFor) -> str:
     """A link to the note at ``path`` showing ``title``, in the given style."""
+    title = _one_line(title)  # a title may hold line breaks (a quoted YAML string)
     if style == "text":
         return _escape_text(title)
     if style == "markdown":
@@ -131,6 +132,8 @@ def tag_page_preamble(tag: str) -> str:
 def _yaml_string(text: str) -> str:
     """A double-quoted YAML scalar (always valid, whatever the tag holds)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    # a line break would end the scalar's line (and could start a marker-like line)
+    escaped = "".join(c if c.isprintable() else f"\\U{ord(c):08x}" for c in escaped)
     return f'"{escaped}"'
 
 
@@ -152,6 +155,7 @@ def tag_index_body(
         lines += ["Nested tags:", "", *(f"- {tag_page_link(page)}" for _, page in children), ""]
     # no '#tag' text here: Quartz would read it as an inline tag of the tag page itself
     noun = "note" if count == 1 else "notes"
+    tag = _one_line(tag)
     lines += [f"{count} {noun} tagged `{tag}`:" if count else f"No note is tagged `{tag}` itself.", ""]
     ordered = sorted(notes, key=lambda n: (n.title.casefold(), n.path))
     lines += [f"- {note_link(n.path, n.title, style, name_for)}" for n in ordered]

@@ -161,7 +161,11 @@ def _plan_region(
     if body is None and current is None:
         return
     if body is not None and current is not None:
-        wanted = render_region(name, body, "\n")
+        try:
+            wanted = render_region(name, body, "\n")
+        except ValueError as error:  # a renderer bug: this file only is left alone
+            plan.diagnostics.append(_internal_error(note.path, error))
+            return
         if wanted.rstrip("\n") == current.text.rstrip("\n"):
             return
     broken = [d for d in note.diagnostics if d.code == "PV402"]
@@ -179,9 +183,16 @@ def _plan_region(
     except SpliceError as error:
         plan.diagnostics.append(Diagnostic(note.path, error.line or 1, 0, error.code, error.message))
         return
+    except ValueError as error:
+        plan.diagnostics.append(_internal_error(note.path, error))
+        return
     if spliced.changed:
         verb = "removed" if body is None else "added" if current is None else "updated"
         plan.add(FileEdit(note.path, old, spliced.text), f"{what} {verb}")
+
+
+def _internal_error(path: str, error: Exception) -> Diagnostic:
+    return Diagnostic(path, 1, 0, "PV407", f"internal error, nothing written: {error}")
 
 
 def _root(analysis: Analysis) -> Path:
@@ -272,7 +283,11 @@ def _plan_tag_pages(analysis: Analysis, plan: SyncPlan, names: LinkNames, tag_se
             _plan_region(analysis, plan, note, TAG_INDEX_REGION, body, "tag page")
         else:
             preamble = tag_page_preamble(tag.label)
-            text = splice_region(preamble, TAG_INDEX_REGION, body).text
+            try:
+                text = splice_region(preamble, TAG_INDEX_REGION, body).text
+            except (SpliceError, ValueError) as error:  # a renderer bug: this page only is skipped
+                plan.diagnostics.append(_internal_error(tag.page, error))
+                continue
             plan.add(FileEdit(tag.page, None, text, (FixSpan(0, 0, preamble),)), "tag page created")
 
 
