@@ -57,8 +57,11 @@ def text_fix(note: Note, diagnostic: Diagnostic) -> TextFix | None:
             return None  # markdown links and multi-choice suggestions are left to the user
         return TextFix(link.line, link.column, link.raw, replacement, diagnostic)
     if diagnostic.code == "PV113":
-        key = next((k for k in _PLURAL if k in note.frontmatter and _PLURAL[k] not in note.frontmatter), None)
-        return TextFix(diagnostic.line, 1, f"{key}:", f"{_PLURAL[key]}:", diagnostic) if key else None
+        # the key this finding names ("'alias:' is deprecated ..."): a note may have both
+        key = next((k for k in _PLURAL if diagnostic.message.startswith(f"'{k}:'")), None)
+        if key is None or key not in note.frontmatter or _PLURAL[key] in note.frontmatter:
+            return None
+        return TextFix(diagnostic.line, 1, f"{key}:", f"{_PLURAL[key]}:", diagnostic)
     # PV116: the fix reads 'key: "value"'
     key, _, quoted = diagnostic.fix.partition(": ")
     value = note.frontmatter.get(key)
@@ -74,7 +77,7 @@ def plan_fixes(
     by_path: dict[str, list[TextFix]] = defaultdict(list)
     for diagnostic in diagnostics:
         note = notes.get(diagnostic.path)
-        fix = text_fix(note, diagnostic) if note is not None and note.readable else None
+        fix = text_fix(note, diagnostic) if note is not None and _writable(note) else None
         if fix is not None:
             by_path[diagnostic.path].append(fix)
     edits: list[FileEdit] = []
@@ -94,6 +97,12 @@ def plan_fixes(
         edits.append(FileEdit(path, old, new, tuple(FixSpan(s, e, r) for s, e, r, _ in spans)))
         fixed.extend(d for _, _, _, d in spans)
     return edits, fixed
+
+
+def _writable(note: Note) -> bool:
+    """Readable, and no malformed markers (PV402, reported already): such a file is left
+    alone, as ``vault sync`` leaves it."""
+    return note.readable and not any(d.code == "PV402" for d in note.diagnostics)
 
 
 def _spans(text: str, fixes: list[TextFix]) -> list[tuple[int, int, str, Diagnostic]]:

@@ -71,11 +71,18 @@ def check(
             severity={**config.check.severity, **_severity_pairs(severity)},
         )
         analysis = Analysis(config, session.load())
+        unwritten = []
         if fix:
             root = Path(config.vault)
             wanted = [d for d in all_diagnostics(analysis, generated=False) if selection.rule_for(d.code)]
             edits, fixed = plan_fixes(root, analysis.vault.notes, wanted)
-            changed = {o.path for o in apply_edits(root, edits) if o.changed}
+            outcomes = apply_edits(root, edits)
+            changed = {o.path for o in outcomes if o.changed}
+            # a fix that could not be written (disk full, permissions, safety check) is
+            # reported, and fails the run
+            unwritten = [d for o in outcomes if (d := o.diagnostic()) is not None]
+            for problem in unwritten:
+                click.echo(str(problem), err=True)
             for diagnostic in fixed:
                 if diagnostic.path in changed:
                     click.echo(
@@ -96,4 +103,4 @@ def check(
         click.echo(FORMATTERS[output_format](report), nl=False)
         if output_format != "json":
             click.echo(report.summary(), err=True)
-        raise SystemExit(1 if report.errors else 0)
+        raise SystemExit(1 if report.errors or (fix and unwritten) else 0)
