@@ -40,7 +40,7 @@ from .model import (
 
 #: bump whenever parsing would produce a different Note for the same bytes (it
 #: invalidates every cached parse)
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 BOM = "\ufeff"
 #: fills the start of a masked span that has text after it on the same line, so that the
@@ -182,17 +182,22 @@ def comment_spans(text: str) -> list[tuple[int, int]]:
 def _find_outside_code_span(line: str, start: int) -> int:
     """The next ``%%`` in ``line`` from ``start`` that is not inside a `code span`."""
     position = start
-    while True:
-        found = line.find("%%", position)
-        tick = line.find("`", position)
-        if found < 0 or tick < 0 or found < tick:
+    found = line.find("%%", position)
+    while found >= 0:
+        tick = line.find("`", position, found)  # only a code span opening before it matters
+        if tick < 0:
             return found
-        run = len(line) - len(line[tick:].lstrip("`"))
+        run = tick + 1
+        while run < len(line) and line[run] == "`":
+            run += 1
         marker = line[tick:run]
         close = line.find(marker, run)
         if close < 0:
             return found
         position = close + len(marker)
+        if found < position:  # searched again only when the code span hid it: linear per line
+            found = line.find("%%", position)
+    return found
 
 
 def mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -201,10 +206,9 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
         return text
     chars = list(text)
     for start, end in spans:
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        rest_of_line = text[end : len(text) if line_end < 0 else line_end]
-        lead = not text[line_start:start].strip() and bool(rest_of_line.strip())
+        # blanks only before the span on its line, and text after it; both found by
+        # walking over blanks only, so many spans on one long line stay linear
+        lead = _only_blanks_back_to_line_start(text, start) and _text_before_line_end(text, end)
         for i in range(start, end):
             if chars[i] != "\n":
                 chars[i] = " "
@@ -213,6 +217,18 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
             for i in range(last_newline + 1 if last_newline >= 0 else start, end):
                 chars[i] = MASK_FILL
     return "".join(chars)
+
+
+def _only_blanks_back_to_line_start(text: str, offset: int) -> bool:
+    while offset > 0 and text[offset - 1] != "\n" and text[offset - 1].isspace():
+        offset -= 1
+    return offset == 0 or text[offset - 1] == "\n"
+
+
+def _text_before_line_end(text: str, offset: int) -> bool:
+    while offset < len(text) and text[offset] != "\n" and text[offset].isspace():
+        offset += 1
+    return offset < len(text) and text[offset] != "\n"
 
 
 # ---------------------------------------------------------------------------
@@ -230,12 +246,13 @@ class _Locator:
     # line numbers are counted incrementally: positions arrive mostly in order
     _counted_to: int = 0
     _lines_before: int = 0
+    _line_start: int = 0
 
-    def find(self, needle: str, advance: bool = True, count_miss: bool = True) -> int:
-        """Offset of ``needle`` at or after the cursor, or -1 (a miss)."""
+    def find(self, needle: str, advance: bool = True, count_miss: bool = True, end: int | None = None) -> int:
+        """Offset of ``needle`` at or after the cursor (and ending by ``end``), or -1 (a miss)."""
         if not needle:
             return -1
-        found = self.text.find(needle, self.cursor)
+        found = self.text.find(needle, self.cursor, len(self.text) if end is None else end)
         if found < 0 and count_miss:
             self.misses += 1
         elif advance:
@@ -278,11 +295,13 @@ class _Locator:
         if offset < 0:
             offset = max(self.cursor - 1, 0)
         if offset < self._counted_to:
-            self._counted_to = self._lines_before = 0
-        self._lines_before += self.text.count("\n", self._counted_to, offset)
+            self._counted_to = self._lines_before = self._line_start = 0
+        newlines = self.text.count("\n", self._counted_to, offset)
+        if newlines:  # else still on the line of the last position: no search back to its start
+            self._lines_before += newlines
+            self._line_start = self.text.rfind("\n", self._counted_to, offset) + 1
         self._counted_to = offset
-        line_start = self.text.rfind("\n", 0, offset) + 1
-        return self.first_line + self._lines_before, offset - line_start + 1
+        return self.first_line + self._lines_before, offset - self._line_start + 1
 
 
 # ---------------------------------------------------------------------------
@@ -446,7 +465,10 @@ class _Walker:
         best = -1
         best_raw = ""
         for candidate in dict.fromkeys(candidates):
-            found = self.locate.find(candidate, advance=False, count_miss=False)
+            # only an occurrence before the best so far can win: a form that is not written
+            # (``<url>`` mostly) then costs a search up to it, not to the end of the note
+            end = None if best < 0 else best + len(candidate) - 1
+            found = self.locate.find(candidate, advance=False, count_miss=False, end=end)
             if found >= 0 and (best < 0 or found < best):
                 best, best_raw = found, candidate
         if best >= 0:
@@ -525,16 +547,15 @@ def parse_text(text: str, path: str = "<text>") -> Note:
     first_line = front.body_start_line + 1
     body = text[front.body_offset :]
 
-    spans, problems = regions.find_regions(body)
-    managed = [
-        Region(s.name, s.start_line + first_line - 1, s.end_line + first_line - 1, body[s.start : s.end])
-        for s in spans
-    ]
+    # the whole text, so that lines (in messages too) are file lines, and marker-like
+    # lines in the frontmatter are reported here as they are when a sync splices
+    spans, problems = regions.find_regions(text)
+    managed = [Region(s.name, s.start_line, s.end_line, text[s.start : s.end]) for s in spans]
     diagnostics.extend(
-        Diagnostic(path, p.line + first_line - 1, 1, "PV402", f"{p.message}; file left untouched")
-        for p in problems
+        Diagnostic(path, p.line, 1, "PV402", f"{p.message}; file left untouched") for p in problems
     )
-    hidden = [(s.start, s.end) for s in spans] + comment_spans(body)
+    body_offset = front.body_offset  # regions never start in the frontmatter
+    hidden = [(s.start - body_offset, s.end - body_offset) for s in spans] + comment_spans(body)
     masked = mask(body, sorted(hidden))
 
     found = _Collected()
