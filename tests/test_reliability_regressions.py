@@ -1,0 +1,208 @@
+"""Regression tests for failures the reliability suite found (see docs/reliability.md,
+"Found and fixed"). Each one failed before its fix."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from papervault import sync as sync_module
+from papervault.cli import main
+from papervault.model import Diagnostic
+from papervault.parse import parse_text
+from papervault.splice import strip_regions
+from tests.conftest import write_vault
+
+
+def run(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["-C", str(root), *args])
+    assert "internal error" not in result.output and "Traceback" not in result.output, result.output
+    return result.exit_code, result.stdout, result.stderr
+
+
+def backlinks_of(root: Path, name: str) -> str:
+    text = (root / name).read_text(encoding="utf-8")
+    return text[text.index("<!-- papervault:backlinks:start") :]
+
+
+# --- odd file names: the run used to stop with an internal error (exit 3) ---------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_the_rest_is_processed(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"good.md": "[[target]]", "target.md": "t\n"})
+    with open(os.path.join(os.fsencode(root), b"caf\xe9.md"), "wb") as handle:
+        handle.write(b"[[target]]\n")
+    code, out, _ = run(root, "check")
+    assert code == 1
+    assert "caf\ufffd.md:1: PV101 the name is not valid UTF-8; skipped" in out.splitlines()
+    code, _, _ = run(root, "sync")  # sync reports only what blocks a sync; check names the file
+    assert code == 1
+    assert "- [[good]]" in backlinks_of(root, "target.md")
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("new\nline.md", "new\\nline.md"),
+        ("cr\rname.md", "cr\\rname.md"),
+        ("evil\n<!-- papervault:backlinks:end -->\n.md", "evil\\n<!-- papervault:backlinks:end -->\\n.md"),
+        ("bell\x07.md", "bell\\x07.md"),
+        ("sep\u2028.md", "sep\\u2028.md"),
+    ],
+)
+def test_a_file_name_with_a_line_break_is_reported_on_one_line_and_skipped(
+    tmp_path: Path, name: str, shown: str
+) -> None:
+    root = write_vault(tmp_path / "v", {"good.md": "[[target]]", "target.md": "t\n", name: "[[target]]\n"})
+    before = (root / name).read_bytes()
+    code, out, _ = run(root, "check")
+    assert code == 1
+    assert (
+        f"{shown}:1: PV101 the name holds a line break or another control character; skipped"
+        in out.splitlines()
+    )
+    code, _, _ = run(root, "sync")
+    assert code == 1
+    assert backlinks_of(root, "target.md").count("\n- ") == 1  # only good.md
+    assert (root / name).read_bytes() == before
+
+
+def test_tabs_and_other_odd_characters_in_names_are_fine(tmp_path: Path) -> None:
+    names = ["tab\there.md", "-rf.md", "back\\slash.md", 'quote\'s & "dq".md', "日本語 ünï.md", "a#b^c.md"]
+    root = write_vault(tmp_path / "v", {"target.md": "t\n", **{n: "[[target]]\n" for n in names}})
+    code, _, _ = run(root, "sync", "--no-tags")
+    assert code == 1
+    assert backlinks_of(root, "target.md").count("\n- ") == len(names)
+    assert run(root, "sync", "--no-tags")[0] == 0
+
+
+# --- user text holding line breaks and marker text: sync used to crash or stop -----------------
+
+EVIL_TITLE = "evil\n<!-- papervault:backlinks:end -->"
+
+
+@pytest.mark.parametrize("style", ["wikilink", "markdown", "text"])
+def test_a_title_with_line_breaks_is_rendered_on_one_line(tmp_path: Path, style: str) -> None:
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "src.md": '---\ntitle: "evil\\n<!-- papervault:backlinks:end -->"\n---\n[[target]]\n',
+            "target.md": "t\n",
+        },
+    )
+    (root / "papervault.toml").write_text(f'[backlinks]\nstyle = "{style}"\n')
+    code, out, _ = run(root, "sync", "--no-tags")
+    assert (code, out) == (1, "target.md: backlinks added\n")
+    region = backlinks_of(root, "target.md")
+    entries = [line for line in region.splitlines() if line.startswith("- ")]
+    assert len(entries) == 1 and "evil <!-- papervault:backlinks:end -->" in entries[0].replace("\\", "")
+    assert run(root, "sync", "--no-tags")[0] == 0
+
+
+def test_a_tag_with_line_breaks_gets_a_valid_page_and_the_rest_is_synced(tmp_path: Path) -> None:
+    root = write_vault(
+        tmp_path / "v",
+        {
+            "src.md": '---\ntags: ["x\\n<!-- papervault:tag-index:end -->", ok]\n---\n[[target]]\n',
+            "target.md": "t\n",
+        },
+    )
+    code, out, _ = run(root, "sync")
+    assert code == 1
+    assert "target.md: backlinks added" in out and "tags/ok.md: tag page created" in out
+    (page,) = [p for p in (root / "tags").glob("x*.md")]
+    note = parse_text(page.read_text(encoding="utf-8"), "tags/x.md")
+    assert note.diagnostics == () and note.frontmatter["title"] == "x\n<!-- papervault:tag-index:end -->"
+    assert run(root, "sync")[0] == 0
+
+
+def test_a_renderer_failure_leaves_that_file_alone_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]] [[c]] #t", "b.md": "b\n", "c.md": "c\n"})
+    real_splice = sync_module.splice_region
+
+    def bug_for_b(text: str, name: str, body: str | None, **kwargs: object):
+        if kwargs.get("path") == "b.md" or name == "tag-index":
+            raise ValueError("the body of region 'x' would break its markers")
+        return real_splice(text, name, body, **kwargs)
+
+    monkeypatch.setattr(sync_module, "splice_region", bug_for_b)
+    result = CliRunner().invoke(main, ["-C", str(root), "sync"])
+    assert result.exit_code == 1, result.output
+    assert "b.md:1: PV407 internal error, nothing written: " in result.stderr
+    assert "tags/t.md:1: PV407 internal error, nothing written: " in result.stderr
+    assert (root / "b.md").read_text() == "b\n" and not (root / "tags").exists()
+    assert "papervault:backlinks" in (root / "c.md").read_text()
+
+
+# --- check --fix --------------------------------------------------------------------------------
+
+
+def test_check_fix_reports_a_fix_it_could_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "---\ntag: x\n---\n", "c.md": "---\ntag: y\n---\n"})
+    real_replace = os.replace
+
+    def full_disk_for_c(source: str, target: str) -> None:
+        if str(target).endswith("c.md"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", full_disk_for_c)
+    result = CliRunner().invoke(main, ["-C", str(root), "--no-cache", "check", "--fix", "--select", "PV113"])
+    assert result.exit_code == 1, result.output
+    assert "c.md:1: PV404 could not update the file: No space left on device" in result.stderr
+    assert "fixed a.md:2: PV113" in result.stdout
+    assert (root / "c.md").read_text() == "---\ntag: y\n---\n"
+
+
+def test_check_fix_leaves_a_file_with_malformed_markers_alone_without_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    text = "---\ntag: x\n---\n```\n<!-- papervault:backlinks:start -->\n```\n"
+    root = write_vault(tmp_path / "v", {"a.md": text})
+    result = CliRunner().invoke(main, ["-C", str(root), "check", "--fix"])
+    assert "PV407" not in result.output and "fixed" not in result.output
+    assert "a.md:5:1: PV402" in result.stdout
+    assert (root / "a.md").read_text() == text
+
+
+def test_check_fix_renames_both_deprecated_keys_in_one_run(tmp_path: Path) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": "---\ntag: ml\nalias: Nick\n---\n"})
+    _, out, _ = run(root, "check", "--fix", "--select", "PV113")
+    assert [line.split(":")[1] for line in out.splitlines() if line.startswith("fixed")] == ["2", "3"]
+    assert (root / "a.md").read_text() == "---\ntags: ml\naliases: Nick\n---\n"
+    _, out, _ = run(root, "check", "--fix", "--select", "PV113")
+    assert "fixed" not in out
+
+
+# --- diagnostics --------------------------------------------------------------------------------
+
+
+def test_marker_problems_name_file_lines_also_after_frontmatter() -> None:
+    note = parse_text("---\ntitle: T\n---\n\n```\n<!-- papervault:backlinks:start -->\n```\n", "a.md")
+    (problem,) = note.diagnostics
+    assert (problem.line, problem.code) == (6, "PV402")
+    assert "code block opened on line 5" in problem.message
+
+
+def test_a_marker_like_line_in_the_frontmatter_is_reported_by_check_too() -> None:
+    note = parse_text("---\ndescription: |\n  <!-- papervault:backlinks:start -->\n---\nbody\n", "a.md")
+    assert [(d.line, d.code) for d in note.diagnostics] == [(3, "PV402")]
+
+
+def test_a_diagnostic_is_always_one_line() -> None:
+    finding = Diagnostic("a.md", 2, 0, "PV301", "tag 'x\ny' is also written 'X\r\nY'", fix="x\ny")
+    assert str(finding) == "a.md:2: PV301 tag 'x\\ny' is also written 'X\\r\\nY' (fix: x\\ny)"
+
+
+def test_stripping_the_new_tag_page_gives_its_frontmatter() -> None:
+    from papervault.render import tag_page_preamble
+
+    head = tag_page_preamble("a\n<!-- papervault:tag-index:start -->\u2028b")
+    assert "\n<!--" not in head and len(head.splitlines()) == 4
+    assert strip_regions(head) == head
