@@ -319,6 +319,12 @@ def test_path_falls_back_to_ignoring_direction(vault: Path) -> None:
         .stdout.splitlines()[0]
         .endswith("(ignoring link direction)")
     )
+    exported = ok(vault, "path", SUMMARIES, "index", "--format", "json")
+    assert "no path along the links; this one ignores their direction" in exported.stderr
+    assert {n["id"] for n in json.loads(exported.stdout)["nodes"]} == {
+        note_id(SUMMARIES),
+        note_id("index.md"),
+    }
 
 
 def test_no_path_is_exit_1(tmp_path: Path) -> None:

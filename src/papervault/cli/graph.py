@@ -209,6 +209,8 @@ def _path(
     if fmt == "text":
         _emit(path_text(start, end, hops, directed=directed, fallback=fallback), output)
     elif hops is not None:
+        if fallback:
+            click.echo("note: no path along the links; this one ignores their direction", err=True)
         _emit_graph(path_graph(shown, hops, start), fmt, output, title=f"{queries[0]} -> {queries[1]}")
     else:
         click.echo(path_text(start, end, None, directed=False), err=True, nl=False)
