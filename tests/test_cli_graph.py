@@ -556,7 +556,7 @@ def test_help_shows_every_shape() -> None:
 
 # -- the documentation -----------------------------------------------------------------------
 
-DOCS = REPO / "docs" / "graph.md"
+DOCS = (REPO / "docs" / "graph.md", REPO / "README.md")
 
 
 def documented_runs(text: str) -> list[tuple[str, str]]:
@@ -573,9 +573,9 @@ def documented_runs(text: str) -> list[tuple[str, str]]:
 
 
 def test_every_example_in_the_docs_is_a_real_run(example_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The outputs in docs/graph.md are what the commands print on the example vault, run
+    """The outputs in docs/graph.md and the README are what the commands print on the example vault, run
     at the repository root (where the configuration names the example vault)."""
-    runs = documented_runs(DOCS.read_text(encoding="utf-8"))
+    runs = [run for doc in DOCS for run in documented_runs(doc.read_text(encoding="utf-8"))]
     assert len(runs) >= 15
     (example_copy.parent / "papervault.toml").write_text('vault = "vault"\n', encoding="utf-8")
     monkeypatch.chdir(example_copy.parent)
