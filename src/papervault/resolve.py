@@ -155,16 +155,16 @@ class Resolution:
         return self.outcome.target is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ResolvedVault:
-    """Every note's links resolved in one mode, plus the resolution diagnostics.
+    """Every note's links resolved in one mode; the diagnostics on first use.
 
     ``resolutions[path]`` runs parallel to ``vault.notes[path].links``.
     """
 
     mode: Mode
     resolutions: dict[str, tuple[Resolution, ...]]
-    diagnostics: tuple[Diagnostic, ...] = ()
+    resolver: Resolver = field(repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Resolution]:
         for found in self.resolutions.values():
@@ -172,6 +172,24 @@ class ResolvedVault:
 
     def outgoing(self, path: str) -> tuple[Resolution, ...]:
         return self.resolutions.get(path, ())
+
+    @cached_property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """PV201-PV210, sorted. Computed when first asked for: divergence (PV207) needs the
+        vault resolved in Obsidian and Quartz ``shortest`` too, whatever the mode."""
+        index = self.resolver.index
+        with _collector_paused():
+            resolvers = {m: Resolver(index, m) for m in PROBE_MODES if m != self.mode}
+            resolvers[self.mode] = self.resolver
+            diagnose = _Diagnose(self.mode, index, resolvers)
+            for path, own in self.resolutions.items():
+                if own:
+                    note = index.notes[path]
+                    obsidian, quartz = (
+                        own if m == self.mode else resolvers[m].resolve_note(note) for m in PROBE_MODES
+                    )
+                    diagnose.note(note, own, obsidian, quartz)
+            return tuple(sorted(diagnose.found, key=Diagnostic.sort_key))
 
 
 # --------------------------------------------------------------------------- lookup tables
@@ -299,16 +317,19 @@ class VaultIndex:
 
     @cached_property
     def slug_files(self) -> dict[str, list[str]]:
+        """Full slugs to the files at them: notes (drafts and ignored ones too) and the
+        attachments Quartz copies (``**/*.*``)."""
         table: dict[str, list[str]] = {}
         for path, slug in self.source_slugs.items():
-            table.setdefault(slug, []).append(path)
+            if self.kinds[path] == "note" or _quartz_globs(path):
+                table.setdefault(slug, []).append(path)
         return table
 
     @cached_property
     def slug_files_lower(self) -> dict[str, list[str]]:
         table: dict[str, list[str]] = {}
-        for path, slug in self.source_slugs.items():
-            table.setdefault(slug.lower(), []).append(path)
+        for slug, paths in self.slug_files.items():
+            table.setdefault(slug.lower(), []).extend(paths)
         return table
 
     @cached_property
@@ -624,8 +645,9 @@ class Resolver:
         wikilink = link.kind != MARKDOWN and raw.startswith(_WIKILINK_OPENERS)
         if not target:  # [[]], [[#Heading]], [](#anchor): about the linking note itself
             return self._quartz_same_page(source, link, wikilink)
-        # the folder matters under `relative`, and for a ../ link that may leave the vault
-        relative = strategy == "relative" or ".." in target
+        if ".." in target and _escapes(_folder(source), target):
+            return Resolution(source, link, self._quartz_outside(source, link, wikilink, strategy))
+        relative = strategy == "relative"  # shortest and absolute count from the root
         # a wikilink with no # or \\ reads the same whatever its display text
         form = raw if wikilink and ("#" in raw or "\\" in raw or raw.endswith("|]]")) else target
         key = (form, link.kind, _folder(source) if relative else "")
@@ -651,9 +673,8 @@ class Resolver:
                 return _IGNORED, ""
         else:
             href, counted = link.target, link.kind == MARKDOWN
-        if _escapes(_folder(source), link.target):
-            slug = simplify_slug(self._crawl(source, href, strategy)) if counted else None
-            return Outcome(None, None, "outside-vault", slug=slug), ""
+        if _is_absolute(link.target):
+            return self._quartz_outside(source, link, wikilink, strategy), ""
         source_slug = self.index.source_slug(source)
         # under shortest and absolute Quartz counts every path from the root (tested)
         key = (_folder(source_slug) if strategy == "relative" else "", href, counted)
@@ -661,6 +682,16 @@ class Resolver:
         if outcome is None:
             outcome = self._hrefs[key] = self._quartz_outcome(source_slug, href, strategy, counted)
         return outcome, anchor
+
+    def _quartz_outside(self, source: str, link: Link, wikilink: bool, strategy: Strategy) -> Outcome:
+        """A link out of the vault: no target, but Quartz still records a (clamped) slug."""
+        if wikilink:
+            read = _quartz_read_wikilink(link.raw, link.kind == EMBED)
+            href, counted = (read[0], read[2]) if read and not read[3] else ("", False)
+        else:
+            href, counted = link.target, link.kind == MARKDOWN
+        slug = simplify_slug(self._crawl(source, href, strategy)) if counted else None
+        return Outcome(None, None, "outside-vault", slug=slug)
 
     def _quartz_same_page(self, source: str, link: Link, wikilink: bool) -> Resolution:
         if wikilink:
@@ -823,7 +854,7 @@ class _Diagnose:
             self.add(found, "PV210", f"{text} leads outside the vault")
         elif status == "ambiguous":
             listed = ", ".join(found.candidates[:5])
-            where = "; Quartz falls back to a path that does not exist" if quartz else ""
+            where = "; Quartz links none of them" if quartz else ""
             fixes = " or ".join(self.rewrite(link, p) for p in found.candidates[:3])
             self.add(found, "PV204", f"ambiguous link {text}: matches {listed}{where}", fixes)
         elif status == "alias":
@@ -943,25 +974,16 @@ def link_text(link: Link) -> str:
 def resolve_vault(
     vault: Vault, mode: Mode = "obsidian", publish_mode: PublishMode = "drafts"
 ) -> ResolvedVault:
-    """Resolve every link of every note in ``mode``, with the resolution diagnostics.
+    """Resolve every link of every note in ``mode``.
 
-    Divergence (PV207) compares Obsidian with Quartz ``shortest`` whatever the mode, and
-    is reported only for links that have no more specific problem.
+    The diagnostics come with the result (``.diagnostics``), computed when first asked
+    for. Divergence (PV207) compares Obsidian with Quartz ``shortest`` whatever the mode,
+    and is reported only for links that have no more specific problem.
     """
     with _collector_paused():
-        index = VaultIndex(vault, publish_mode)
-        resolvers = {m: Resolver(index, m) for m in dict.fromkeys((mode, *PROBE_MODES))}
-        diagnose = _Diagnose(mode, index, resolvers)
-        resolutions: dict[str, tuple[Resolution, ...]] = {}
-        for path, note in vault.notes.items():
-            if not note.links:
-                resolutions[path] = ()
-                continue
-            found = {m: resolver.resolve_note(note) for m, resolver in resolvers.items()}
-            resolutions[path] = found[mode]
-            diagnose.note(note, found[mode], found["obsidian"], found[QUARTZ_SHORTEST])
-        diagnostics = tuple(sorted(diagnose.found, key=Diagnostic.sort_key))
-    return ResolvedVault(mode, resolutions, diagnostics)
+        resolver = Resolver(VaultIndex(vault, publish_mode), mode)
+        resolutions = {path: resolver.resolve_note(note) for path, note in vault.notes.items()}
+    return ResolvedVault(mode, resolutions, resolver)
 
 
 @contextmanager

@@ -26,8 +26,15 @@ Strategy = Literal["shortest", "absolute", "relative"]
 STRATEGIES: tuple[Strategy, ...] = ("shortest", "absolute", "relative")
 
 # JavaScript's \s, which differs from Python's (no \x1c-\x1f or \x85; adds \ufeff).
-_JS_WHITESPACE = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
-_SLUG_SPECIAL = re.compile(_JS_WHITESPACE.pattern[:-1] + "&%?#]")
+_JS_WHITESPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_SLUG_SPECIAL = re.compile("[" + re.escape(_JS_WHITESPACE + "&%?#") + "]")
+# each whitespace character -> "-" (no collapsing), & -> -and-, % -> -percent, ? and # dropped
+_SLUG_TABLE = str.maketrans(
+    {**dict.fromkeys(_JS_WHITESPACE, "-"), "&": "-and-", "%": "-percent", "?": None, "#": None}
+)
 _FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]+\Z")
 _RELATIVE_SEGMENTS = ("", ".", "..")  # Quartz's /^\.{0,2}$/
 # a target that is one plain segment: no / \\ % # ?, not starting with a dot
@@ -47,8 +54,7 @@ def _sluggify(text: str) -> str:
     """Quartz's ``sluggify``. It works per ``/`` segment, but no rule touches a ``/``, so
     the whole string is done at once; then one trailing ``/`` goes."""
     if _SLUG_SPECIAL.search(text):
-        text = _JS_WHITESPACE.sub("-", text)
-        text = text.replace("&", "-and-").replace("%", "-percent").replace("?", "").replace("#", "")
+        text = text.translate(_SLUG_TABLE)
     return text[:-1] if text.endswith("/") else text
 
 
