@@ -529,8 +529,9 @@ class Resolver:
     def _result(self, source: str, link: Link, outcome: Outcome, anchor: str) -> Resolution:
         if outcome.status == "ambiguous" and self.strategy is None:
             outcome = self._ranked(source, outcome)
-        if anchor and outcome.target_kind == "note":
-            return Resolution(source, link, outcome, self._anchor(outcome.target, anchor))  # type: ignore[arg-type]
+        target = outcome.target
+        if anchor and target is not None and outcome.target_kind == "note":
+            return Resolution(source, link, outcome, self._anchor(target, anchor))
         return Resolution(source, link, outcome)
 
     def _anchor(self, path: str, anchor: str) -> bool | None:
