@@ -148,7 +148,8 @@ class IndexCache:
     """Read and update the cache of one vault. Every failure degrades to a cold run."""
 
     def __init__(self, vault_root: Path):
-        self.path = Path(vault_root) / CACHE_DIR / CACHE_FILE
+        self.root = Path(vault_root)
+        self.path = self.root / CACHE_DIR / CACHE_FILE
         self.warnings: list[str] = []
         self._db: sqlite3.Connection | None = None
 
@@ -156,6 +157,10 @@ class IndexCache:
 
     def open(self, rebuild: bool = False) -> bool:
         """Open (creating if needed). False, with a warning, if the cache is unusable."""
+        folder = self.path.parent
+        if not (inside_vault(self.root, folder / ".gitignore") and inside_vault(self.root, self.path)):
+            self.warnings.append(f"{self.path.parent} leads outside the vault; running without the cache")
+            return False
         try:
             self.path.parent.mkdir(exist_ok=True)
             _write_gitignore(self.path.parent)
@@ -279,6 +284,13 @@ class IndexCache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+
+
+def inside_vault(root: Path, path: Path) -> bool:
+    """Whether ``path`` (existing or not) really lies under the vault root: a cache folder
+    or file that is a symlink out of the vault is never written through."""
+    real_root = os.path.realpath(root)
+    return os.path.realpath(path).startswith(real_root.rstrip(os.sep) + os.sep)
 
 
 def _write_gitignore(folder: Path) -> None:

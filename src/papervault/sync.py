@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .cache import CACHE_DIR
+from .cache import CACHE_DIR, inside_vault
 from .config import Config
 from .errors import ConfigError
 from .model import Diagnostic, Link, Note, is_published
@@ -375,11 +375,14 @@ def vault_lock(root: Path, *, enabled: bool = True) -> Iterator[None]:
     if not enabled:
         yield
         return
+    lock = root / CACHE_DIR / "sync.lock"
     try:
         import fcntl
 
+        if not inside_vault(root, lock):  # a cache folder symlinked out of the vault
+            raise OSError("the lock would lie outside the vault")
         (root / CACHE_DIR).mkdir(exist_ok=True)
-        handle = open(root / CACHE_DIR / "sync.lock", "a+b")  # noqa: SIM115 - held across the yield
+        handle = open(lock, "a+b")  # noqa: SIM115 - held across the yield
     except (ImportError, OSError):
         yield
         return

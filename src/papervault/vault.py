@@ -73,7 +73,8 @@ def load_vault(
     if cache is not None and cache.open(rebuild=rebuild):
         rows = cache.rows()
         stats.cache_used = True
-    elif cache is not None:
+    elif cache is not None:  # unusable: say why, and run without it
+        stats.warnings.extend(cache.warnings)
         cache = None
 
     notes: dict[str, Note] = {}
