@@ -206,3 +206,19 @@ def test_stripping_the_new_tag_page_gives_its_frontmatter() -> None:
     head = tag_page_preamble("a\n<!-- papervault:tag-index:start -->\u2028b")
     assert "\n<!--" not in head and len(head.splitlines()) == 4
     assert strip_regions(head) == head
+
+
+# --- a cache folder symlinked out of the vault used to be written through ------------------------
+
+
+def test_a_cache_folder_that_leads_outside_the_vault_is_not_used(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = write_vault(tmp_path / "v", {"a.md": "[[b]]", "b.md": "b\n"})
+    (root / ".papervault").symlink_to(outside, target_is_directory=True)
+    for command in ("index", "check", "sync"):
+        result = CliRunner().invoke(main, ["-C", str(root), command])
+        assert result.exit_code in (0, 1), result.output
+        assert "leads outside the vault; running without the cache" in result.stderr
+    assert os.listdir(outside) == []
+    assert "papervault:backlinks" in (root / "b.md").read_text()
