@@ -10,6 +10,7 @@ from papervault.citations import (
     TRAILING_PUNCTUATION,
     find_mentions,
     match_url,
+    might_mention,
     papers_from_frontmatter,
     scan_text,
 )
@@ -179,3 +180,10 @@ def test_mention_spans_are_exact_and_re_match(text: str) -> None:
         matched = text[start:end]
         assert matched[-1] not in TRAILING_PUNCTUATION
         assert (paper, version) in [(i, v) for _, _, i, v in find_mentions(matched)]
+
+
+@given(st.lists(MARKERS | st.text(max_size=3), max_size=12).map("".join))
+def test_the_mention_hint_never_hides_a_mention(text: str) -> None:
+    """The parser skips find_mentions where might_mention says no: it must never be wrong."""
+    if find_mentions(text):
+        assert might_mention(text)

@@ -360,6 +360,15 @@ def _doi_mentions(text: str) -> Iterator[Mention]:
             yield start, match.end(), *paper
 
 
+#: every mention holds one of these: a cheap test that lets most text skip the scanners
+_MENTION_HINT = re.compile(r"[Aa][Rr][Xx][Ii][Vv]|10\.48550|" + _TOP_LEVEL.pattern)
+
+
+def might_mention(text: str) -> bool:
+    """False when :func:`find_mentions` certainly finds nothing in ``text``."""
+    return _MENTION_HINT.search(text) is not None
+
+
 def find_mentions(text: str) -> list[Mention]:
     """Paper references written without a URL scheme, in document order.
 
