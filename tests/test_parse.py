@@ -306,3 +306,7 @@ def test_arbitrary_text_never_raises_and_positions_stay_in_the_text(text: str) -
         assert 1 <= link.line <= len(lines)
         if link.raw and link.column and not link.in_frontmatter:
             assert link.raw in lines[link.line - 1]
+
+
+def test_an_encoded_hash_is_part_of_the_file_name() -> None:
+    assert links("[x](C%23%20tips.md#Some%20Heading)") == [("markdown", "C# tips.md", "Some Heading", "x")]

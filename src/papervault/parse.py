@@ -347,6 +347,13 @@ class _Collected:
     section: str = ""
 
 
+def _split_destination(url: str) -> tuple[str, str]:
+    """A markdown link destination as (target, anchor), split at the first ``#`` *before*
+    decoding, so that ``C%23%20tips.md`` names the file ``C# tips.md``."""
+    target, _, anchor = url.partition("#")
+    return unquote(target), unquote(anchor)
+
+
 def split_wikilink(raw: str) -> tuple[str, str, str | None]:
     """``[[target#anchor|display]]`` (or ``![[…]]``) into (target, anchor, display).
 
@@ -477,7 +484,7 @@ class _Walker:
         if _EXTERNAL.match(url):
             self.found.external.append(ExternalLink(url, line, column, self.found.section))
         else:
-            target, _, anchor = unquote(url).partition("#")
+            target, anchor = _split_destination(url)
             kind = EMBED if embed else MARKDOWN
             display = _plain_text(token.get("children", [])) or None
             link = Link(kind, target.strip(), anchor, display, raw, line, column, self.found.section)
@@ -546,7 +553,7 @@ class _Walker:
             if _EXTERNAL.match(url):
                 self.found.external.append(ExternalLink(url, line, column, self.found.section))
             elif url and m.group(0).lower().startswith("href"):
-                target, _, anchor = unquote(url).partition("#")
+                target, anchor = _split_destination(url)
                 self.found.links.append(
                     Link(MARKDOWN, target, anchor, None, url, line, column, self.found.section)
                 )
