@@ -20,7 +20,6 @@ FENCE = "---"
 #: the most nodes a frontmatter may expand to; real ones have tens
 MAX_NODES = 10_000
 
-_SPLIT_TAGS = re.compile(r"\s*,\s*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -220,7 +219,8 @@ def _string_list(
     if value is None or value == "":
         return []
     if isinstance(value, str):
-        items = _SPLIT_TAGS.split(value.strip())
+        # split, then strip: a regex like \s*,\s* is quadratic on a long run of blanks
+        items = [item.strip() for item in value.strip().split(",")]
         if len(items) > 1:
             listed = ", ".join(items)
             message = f"'{key}' is one comma-separated string; write a YAML list: [{listed}]"

@@ -48,9 +48,11 @@ _NAME = re.compile(rf"{NAME_PATTERN}\Z")
 # (A BOM is skipped at the start of the first line.)
 _CANDIDATE = re.compile(r"^\ufeff?[ \t]*(?:`{3,}|~{3,}|<!--[^\n]*?papervault:)", re.M)
 _FENCE_OPEN = re.compile(r"( {0,3})(`{3,}|~{3,})(.*)\Z")
+# The note runs greedily up to the first "-->" (it may end in blanks): a lazy note
+# followed by [ \t]* made a long run of blanks without "-->" quadratic.
 _MARKER = re.compile(
     rf" {{0,3}}<!--[ \t]*papervault:(?P<name>{NAME_PATTERN}):(?P<kind>start|end)"
-    r"(?:[ \t](?P<note>(?:(?!-->).)*?))?[ \t]*-->[ \t]*\Z"
+    r"(?:[ \t](?P<note>(?:(?!-->).)*))?-->[ \t]*\Z"
 )
 # An HTML-comment line naming a papervault marker that is not a valid marker.
 _MARKER_LIKE = re.compile(r"papervault:[^:\n]{0,40}:(?:start|end)\b", re.I)
