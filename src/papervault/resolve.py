@@ -36,19 +36,32 @@ from __future__ import annotations
 import gc
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, get_args
 
 from .config import Resolution as Mode
-from .model import EMBED, MARKDOWN, Diagnostic, Link, Note, PublishMode, Vault, is_published
+from .model import (
+    EMBED,
+    MARKDOWN,
+    WIKILINK,
+    Diagnostic,
+    Link,
+    LinkKind,
+    Note,
+    PublishMode,
+    Vault,
+    is_published,
+)
 from .slugs import (
     SlugSet,
     Strategy,
     crawl_link,
     heading_ids,
+    is_folder_path,
+    plain_slug,
     simplify_slug,
     slug_anchor,
     slug_tag,
@@ -111,6 +124,10 @@ class Outcome:
     candidates: tuple[str, ...] = ()
     case_only: bool = False
     slug: str | None = None
+
+
+#: a link's outcome and anchor check (``None``: no anchor, or not checkable)
+Entry = tuple[Outcome, bool | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +196,15 @@ class ResolvedVault:
         vault resolved in Obsidian and Quartz ``shortest`` too, whatever the mode."""
         index = self.resolver.index
         with _collector_paused():
-            resolvers = {m: Resolver(index, m) for m in PROBE_MODES if m != self.mode}
-            resolvers[self.mode] = self.resolver
-            diagnose = _Diagnose(self.mode, index, resolvers)
+            probes = [None if m == self.mode else Resolver(index, m) for m in PROBE_MODES]
+            diagnose = _Diagnose(self.mode, index)
             for path, own in self.resolutions.items():
                 if own:
                     note = index.notes[path]
+                    # in the probe modes only the outcomes count: no Resolution objects
                     obsidian, quartz = (
-                        own if m == self.mode else resolvers[m].resolve_note(note) for m in PROBE_MODES
+                        own if probe is None else [entry[0] for entry in probe.entries(path, note.links)]
+                        for probe in probes
                     )
                     diagnose.note(note, own, obsidian, quartz)
             return tuple(sorted(diagnose.found, key=Diagnostic.sort_key))
@@ -213,6 +231,16 @@ def _quartz_globs(path: str) -> bool:
     return "." in _last(path) and not any(part.startswith(".") for part in path.split("/"))
 
 
+@dataclass(slots=True)
+class _Memos:
+    """What one mode's resolvers have worked out, by what it depends on (see :class:`Resolver`)."""
+
+    links: dict[tuple[object, ...], Entry] = field(default_factory=dict)
+    forms: dict[tuple[object, ...], tuple[Outcome, str | None]] = field(default_factory=dict)
+    hrefs: dict[tuple[str, str, bool], Outcome] = field(default_factory=dict)
+    anchors: dict[tuple[str, str], bool | None] = field(default_factory=dict)
+
+
 class VaultIndex:
     """The lookup tables of one vault, built once and shared by every mode's resolver."""
 
@@ -230,6 +258,15 @@ class VaultIndex:
         self._headings: dict[str, list[tuple[int, str]]] = {}
         self._blocks: dict[str, frozenset[str]] = {}
         self._quartz_ids: dict[str, frozenset[str]] = {}
+        # each mode's resolver caches, shared by every Resolver of this index and mode
+        self._memos: dict[Mode, _Memos] = {}
+        self._names: dict[tuple[LinkKind, str], str] = {}
+
+    def memos(self, mode: Mode) -> _Memos:
+        found = self._memos.get(mode)
+        if found is None:
+            found = self._memos[mode] = _Memos()
+        return found
 
     def is_note(self, path: str) -> bool:
         return self.kinds.get(path) == "note"
@@ -499,9 +536,13 @@ def _extname(path: str) -> str:
 class Resolver:
     """Resolves links in one mode against the lookup tables of one vault.
 
-    Outcomes are cached per link form (``[[PPO]]`` is worked out once, however many notes
-    write it) and anchor checks per (target, anchor), so resolving a whole vault costs
-    little more than a dictionary lookup per link.
+    Work is shared at three levels, each keyed by exactly what the result depends on:
+    a link form (the link's text, plus the linking note's folder where it counts) maps
+    to its outcome and anchor check, so a link written in a thousand notes is looked up
+    once; below that, outcomes are cached per target form (``[[PPO]]`` and
+    ``[[PPO|the paper]]`` share one) and anchor checks per (target, anchor). Links
+    whose result depends on the linking note itself (``[[#Heading]]``; Obsidian's
+    ranking of an ambiguous link's candidates) skip the first level.
     """
 
     def __init__(
@@ -512,27 +553,91 @@ class Resolver:
         self.index = vault if isinstance(vault, VaultIndex) else VaultIndex(vault, publish_mode)
         self.mode = mode
         self.strategy: Strategy | None = QUARTZ_STRATEGIES.get(mode)
-        self._forms: dict[tuple[object, ...], tuple[Outcome, str | None]] = {}
-        self._hrefs: dict[tuple[str, str, bool], Outcome] = {}
-        self._anchors: dict[tuple[str, str], bool | None] = {}
+        memos = self.index.memos(mode)
+        self._links = memos.links
+        self._forms = memos.forms
+        self._hrefs = memos.hrefs
+        self._anchors = memos.anchors
 
     def resolve(self, source: str, link: Link) -> Resolution:
         """Resolve one link written in the note (or file) at vault path ``source``."""
+        outcome, anchor_ok = self.entries(source, (link,))[0]
+        return Resolution(source, link, outcome, anchor_ok)
+
+    def resolve_note(self, note: Note) -> tuple[Resolution, ...]:
+        source = note.path
+        links = note.links
+        return tuple(
+            [
+                Resolution(source, link, outcome, anchor_ok)
+                for link, (outcome, anchor_ok) in zip(links, self.entries(source, links), strict=True)
+            ]
+        )
+
+    def entries(self, source: str, links: Iterable[Link]) -> list[Entry]:
+        """(outcome, anchor check) of each link written in ``source``, in order."""
+        if self.strategy is None:
+            return self._obsidian_entries(source, links)
+        return self._quartz_entries(source, links, self.strategy)
+
+    def entry_uncached(self, source: str, link: Link) -> Entry:
+        """:meth:`entries` for one link, without the per-link-form cache (a test oracle)."""
         if self.strategy is None:
             return self._obsidian(source, link)
         return self._quartz(source, link, self.strategy)
 
-    def resolve_note(self, note: Note) -> tuple[Resolution, ...]:
-        resolve = self.resolve
-        return tuple([resolve(note.path, link) for link in note.links])
+    def _obsidian_entries(self, source: str, links: Iterable[Link]) -> list[Entry]:
+        memo = self._links
+        folder: str | None = None
+        found: list[Entry] = []
+        append = found.append
+        for link in links:
+            target = link.target
+            wikilink = link.kind != MARKDOWN and link.raw.startswith(_WIKILINK_OPENERS)
+            if wikilink and target[:1] != "." and ".." not in target:
+                key: tuple[object, ...] = (target, link.anchor)  # looked up from the root
+            else:  # read from the linking note's folder
+                if folder is None:
+                    folder = _folder(source)
+                key = (wikilink, target, link.anchor, folder)
+            entry = memo.get(key)
+            if entry is None:
+                entry = self._obsidian(source, link)
+                # `[[#H]]` means the linking note; ranking an ambiguous link's candidates
+                # depends on its folder
+                if target and (entry[0].status != "ambiguous" or len(key) > 2):
+                    memo[key] = entry
+            append(entry)
+        return found
 
-    def _result(self, source: str, link: Link, outcome: Outcome, anchor: str) -> Resolution:
+    def _quartz_entries(self, source: str, links: Iterable[Link], strategy: Strategy) -> list[Entry]:
+        memo = self._links
+        folder: str | None = None
+        relative = strategy == "relative"
+        found: list[Entry] = []
+        append = found.append
+        for link in links:
+            target = link.target
+            key: tuple[object, ...] = (link.kind, link.raw, target, link.anchor, link.in_frontmatter)
+            if relative or ".." in target:  # read from the linking note's folder
+                if folder is None:
+                    folder = _folder(source)
+                key = (*key, folder)
+            entry = memo.get(key)
+            if entry is None:
+                entry = self._quartz(source, link, strategy)
+                if target:  # `[[#H]]`, `[[]]` and `[](#h)` mean the linking note
+                    memo[key] = entry
+            append(entry)
+        return found
+
+    def _result(self, source: str, outcome: Outcome, anchor: str) -> Entry:
         if outcome.status == "ambiguous" and self.strategy is None:
             outcome = self._ranked(source, outcome)
         target = outcome.target
         if anchor and target is not None and outcome.target_kind == "note":
-            return Resolution(source, link, outcome, self._anchor(target, anchor))
-        return Resolution(source, link, outcome)
+            return outcome, self._anchor(target, anchor)
+        return outcome, None
 
     def _anchor(self, path: str, anchor: str) -> bool | None:
         key = (path, anchor)
@@ -562,11 +667,11 @@ class Resolver:
 
     # ------------------------------------------------------------------ Obsidian
 
-    def _obsidian(self, source: str, link: Link) -> Resolution:
+    def _obsidian(self, source: str, link: Link) -> Entry:
         target = link.target
         if not target:
             outcome = Outcome(source, "note", "resolved") if link.anchor else _EMPTY
-            return self._result(source, link, outcome, link.anchor)
+            return self._result(source, outcome, link.anchor)
         raw = link.raw
         wikilink = link.kind != MARKDOWN and raw.startswith(_WIKILINK_OPENERS)
         # markdown links and ./ ../ wikilinks are read from the linking note's folder
@@ -575,7 +680,7 @@ class Resolver:
         found = self._forms.get(key)
         if found is None:
             found = self._forms[key] = (self._obsidian_outcome(folder, target, wikilink), None)
-        return self._result(source, link, found[0], link.anchor)
+        return self._result(source, found[0], link.anchor)
 
     def _obsidian_outcome(self, folder: str, target: str, wikilink: bool) -> Outcome:
         if _escapes(folder, target):
@@ -638,16 +743,16 @@ class Resolver:
 
     # ------------------------------------------------------------------ Quartz
 
-    def _quartz(self, source: str, link: Link, strategy: Strategy) -> Resolution:
+    def _quartz(self, source: str, link: Link, strategy: Strategy) -> Entry:
         if link.in_frontmatter:
-            return Resolution(source, link, _IGNORED)
+            return _IGNORED, None
         target = link.target
         raw = link.raw
         wikilink = link.kind != MARKDOWN and raw.startswith(_WIKILINK_OPENERS)
         if not target:  # [[]], [[#Heading]], [](#anchor): about the linking note itself
             return self._quartz_same_page(source, link, wikilink)
         if ".." in target and _escapes(_folder(source), target):
-            return Resolution(source, link, self._quartz_outside(source, link, wikilink, strategy))
+            return self._quartz_outside(source, link, wikilink, strategy), None
         relative = strategy == "relative"  # shortest and absolute count from the root
         # a wikilink with no # or \\ reads the same whatever its display text
         form = raw if wikilink and ("#" in raw or "\\" in raw or raw.endswith("|]]")) else target
@@ -658,7 +763,7 @@ class Resolver:
         outcome, anchor = found
         if anchor is None:  # a markdown link's anchor is its own
             anchor = link.anchor.split("#", 1)[0]
-        return self._result(source, link, outcome, anchor)
+        return self._result(source, outcome, anchor)
 
     def _quartz_form(
         self, source: str, link: Link, wikilink: bool, strategy: Strategy
@@ -694,19 +799,19 @@ class Resolver:
         slug = simplify_slug(self._crawl(source, href, strategy)) if counted else None
         return Outcome(None, None, "outside-vault", slug=slug)
 
-    def _quartz_same_page(self, source: str, link: Link, wikilink: bool) -> Resolution:
+    def _quartz_same_page(self, source: str, link: Link, wikilink: bool) -> Entry:
         if wikilink:
             read = _quartz_read_wikilink(link.raw, link.kind == EMBED)
             if read is None:
-                return Resolution(source, link, _BROKEN)
+                return _BROKEN, None
             _, anchor, counted, _ = read
         else:
             # the browser looks the #anchor up as written: Quartz slugs no same-page href
             anchor = _EXACT + link.anchor if link.anchor else ""
             counted = link.kind == MARKDOWN
         if anchor:
-            return self._result(source, link, Outcome(source, "note", "resolved"), anchor)
-        return Resolution(source, link, _EMPTY_LINK if counted else _EMPTY)
+            return self._result(source, Outcome(source, "note", "resolved"), anchor)
+        return (_EMPTY_LINK if counted else _EMPTY), None
 
     def _crawl(self, source: str, href: str, strategy: Strategy) -> str:
         return crawl_link(self.index.source_slug(source), href, strategy, self.index.slug_set)
@@ -810,34 +915,39 @@ def _quartz_wikilink_literal(raw: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- the vault
 
 
+# where a link leads in a probe mode: its Resolution (the vault's own mode) or just its Outcome
+_Probed = Resolution | Outcome
+
+
 @dataclass(slots=True)
 class _Diagnose:
     """Turns one note's resolutions (this mode, Obsidian, Quartz shortest) into diagnostics."""
 
     mode: Mode
     index: VaultIndex
-    resolvers: dict[Mode, Resolver]
     found: list[Diagnostic] = field(default_factory=list)
 
     def note(
         self,
         note: Note,
         own: tuple[Resolution, ...],
-        obsidian: tuple[Resolution, ...],
-        quartz: tuple[Resolution, ...],
+        obsidian: Sequence[_Probed],
+        quartz: Sequence[_Probed],
     ) -> None:
-        published = self.index.published(note.path)
+        path = note.path
+        published = self.index.published(path)
         unpublished = self.index.unpublished
+        found = self.found
         for this, in_obsidian, in_quartz in zip(own, obsidian, quartz, strict=True):
             outcome = this.outcome
-            before = len(self.found)
+            before = len(found)
             if outcome.status != "resolved" or outcome.case_only or this.anchor_ok is False:
                 self.problems(this)
             target = outcome.target
-            if published and target in unpublished and target != note.path:
+            if published and target in unpublished and target != path:
                 self.unpublished(this)
-            same = in_obsidian.outcome.target == in_quartz.outcome.target
-            if not same and len(self.found) == before and not this.link.in_frontmatter:
+            diverges = in_obsidian.target != in_quartz.target
+            if diverges and len(found) == before and not this.link.in_frontmatter:
                 self.divergence(this, in_obsidian, in_quartz)
 
     def add(self, found: Resolution, code: str, message: str, fix: str | None = None) -> None:
@@ -916,7 +1026,7 @@ class _Diagnose:
         text = link_text(found.link)
         self.add(found, "PV209", f"{text} links to {target}, which is {why}: broken once published")
 
-    def divergence(self, this: Resolution, obsidian: Resolution, quartz: Resolution) -> None:
+    def divergence(self, this: Resolution, obsidian: _Probed, quartz: _Probed) -> None:
         if obsidian.target == quartz.target:
             return
         if quartz.status == "ignored":
@@ -940,17 +1050,71 @@ class _Diagnose:
         return f"{bang}[[{name}{anchor}|{display}]]" if display else f"{bang}[[{name}{anchor}]]"
 
     def name_for(self, link: Link, path: str) -> str:
-        """The shortest name for ``path`` that Obsidian and Quartz (shortest) both resolve."""
-        key = _note_key(path) if self.index.is_note(path) else path
-        for name in (_last(key), key):
-            probe = Link(link.kind, name, "", None, f"[[{name}]]", link.line, link.column)
-            # checked from the vault root: a wikilink's name must not depend on the folder
-            if all(self.resolvers[m].resolve("", probe).target == path for m in PROBE_MODES):
-                return name
-        return key
+        return wikilink_name(self.index, path, link.kind)
 
 
-def _describe(found: Resolution) -> str:
+def wikilink_name(index: VaultIndex, path: str, kind: LinkKind = WIKILINK) -> str:
+    """The shortest wikilink name that Obsidian and Quartz (``shortest``) both resolve to
+    ``path``: its file name (without ``.md`` for a note) when that works, else its path
+    from the vault root. Names are checked as links from the vault root, so they work in
+    any note. ``kind`` is the kind of link the name is for (an embed is read differently).
+    """
+    key = (kind, path)
+    name = index._names.get(key)
+    if name is None:
+        name = index._names[key] = _wikilink_name(index, path, kind)
+    return name
+
+
+def _wikilink_name(index: VaultIndex, path: str, kind: LinkKind) -> str:
+    key = _note_key(path) if index.is_note(path) else path
+    last = _last(key)
+    if kind == WIKILINK and _unique_name(index, path, last):
+        return last
+    for name in dict.fromkeys((last, key)):
+        probe = Link(kind, name, "", None, f"[[{name}]]", 0, 0)
+        # checked from the vault root: a wikilink's name must not depend on the folder
+        if all(Resolver(index, m).entries("", (probe,))[0][0].target == path for m in PROBE_MODES):
+            return name
+    return key
+
+
+_NAME_SPECIAL = frozenset("/\\#[]|%?")
+
+
+def _unique_name(index: VaultIndex, path: str, name: str) -> bool:
+    """Whether ``[[name]]`` leads to ``path`` in Obsidian and in Quartz ``shortest``,
+    decided from the lookup tables: it is the one file of that name in both tools.
+
+    Only for plain names (no ``. .. / \\ # [ ] | % ?``, no outer spaces, not an
+    ``index``), where both resolvers' first rule is exactly this table lookup; for any
+    other name the resolvers are asked.
+    """
+    if (
+        not name
+        or name[0] == "."
+        or name != name.strip()
+        or not _NAME_SPECIAL.isdisjoint(name)
+        or name.lower().endswith(NOTE_SUFFIX)
+        or is_folder_path(name)
+    ):
+        return False
+    # Obsidian: no other file has the name (a root-level file of that name is this one)
+    if index.by_name.get(name.lower()) != [path]:
+        return False
+    # Quartz shortest: the name's slug is the last segment of exactly one slug, this file's
+    slug = index.source_slugs.get(path)
+    canonical = slugify_path(name)
+    return (
+        slug is not None
+        and not is_folder_path(canonical)
+        and index.slug_set.named(canonical) == [slug]
+        and plain_slug(slug)
+        and index.slug_files.get(slug) == [path]
+    )
+
+
+def _describe(found: _Probed) -> str:
     """Where a resolution leads, for a divergence message."""
     if found.target is not None:
         return found.target

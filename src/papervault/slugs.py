@@ -422,7 +422,7 @@ def crawl_link_literal(source: str, target: str, strategy: Strategy, slugs: Slug
     return strip_slashes(destination, only_prefix=True)
 
 
-def _plain_slug(slug: str) -> bool:
+def plain_slug(slug: str) -> bool:
     """A slug the URL resolution leaves as it is (no ``.``/``..``/empty segments, no ``\\#?``)."""
     return not (
         slug.startswith(("/", "."))
@@ -453,8 +453,8 @@ def _crawl_from_root(target: str, strategy: Strategy, slugs: SlugSet) -> str | N
                 matches = slugs.named(canonical)
                 if len(matches) == 1:
                     match = matches[0]
-                    return match if match and _plain_slug(match) else None
-            return canonical if canonical and _plain_slug(canonical) else None
+                    return match if match and plain_slug(match) else None
+            return canonical if canonical and plain_slug(canonical) else None
     path = decode_uri(target)
     if "#" in path or "\\" in path:
         return None
@@ -463,7 +463,7 @@ def _crawl_from_root(target: str, strategy: Strategy, slugs: SlugSet) -> str | N
     if any(segment in _RELATIVE_SEGMENTS for segment in segments):
         return None
     joined = join_segments("", strip_slashes(simplify_slug(slugify_path("/".join(segments)))))
-    if joined.startswith(".") or (joined and not _plain_slug(joined)):
+    if joined.startswith(".") or (joined and not plain_slug(joined)):
         return None
     target_slug = ("./" + joined if joined else ".") + ("/" if folder else "")
     canonical = strip_slashes(target_slug[1:])
@@ -471,7 +471,7 @@ def _crawl_from_root(target: str, strategy: Strategy, slugs: SlugSet) -> str | N
         matches = slugs.named(canonical)
         if len(matches) == 1:
             match = matches[0]
-            return match if match and _plain_slug(match) else None
+            return match if match and plain_slug(match) else None
     if not canonical:
         return "index"
     return canonical + "/index" if is_folder_path(target_slug) else canonical
