@@ -145,7 +145,8 @@ def _row(paper: Paper, vault: Vault, key: str = "") -> PaperRow:
     )
 
 
-_WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]")
+# no '[' inside, as in the parser's wikilink rule (and a long unclosed run stays linear)
+_WIKILINK = re.compile(r"\[\[([^\[\]|#]*)(?:#[^\[\]|]*)?(?:\|[^\[\]]*)?\]\]")
 _YEAR = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|2[0-9]{3})(?![0-9])")
 _PRIMARY_CLASS = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[A-Za-z]+)?)?")
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.[0-9]{4,9}/\S+)", re.I)
