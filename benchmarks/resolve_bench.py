@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def report(label: str, samples: list[float]) -> None:
         ordered = sorted(samples)
-        print(f"  {label:<34} {ordered[0]:7.3f} s  ({ordered[len(ordered) // 2]:.3f})")
+        print(f"  {label:<44} {ordered[0]:7.3f} s  ({ordered[len(ordered) // 2]:.3f})")
 
     for mode in MODES:
         report(f"resolve_vault {mode}", cpu_seconds(lambda m=mode: resolve_vault(vault, m), args.repeat))
