@@ -56,7 +56,7 @@ CHILD = textwrap.dedent(
     import os, signal, sys
     from papervault.cli import main
 
-    OPS = ("open", "write", "fsync", "fchmod", "close", "replace", "link", "unlink", "mkdir")
+    OPS = os.environ.get("PV_KILL_OPS", "open write fsync fchmod close replace link unlink mkdir").split()
     kill_at = int(os.environ.get("PV_KILL_AT", "0"))
     count_to = os.environ.get("PV_COUNT_OPS")
     me = os.getpid()
@@ -209,6 +209,27 @@ def test_sigkill_during_sync_of_a_real_vault(tmp_path: Path) -> None:
     root = Path(shutil.copytree(SHARED_VAULTS / "ai-alignment-graph", tmp_path / "v"))
     figures = kill_repeatedly(root, kills=2, seed=20260601)
     assert figures["kills"] >= 1, figures
+
+
+def test_a_temp_file_left_by_a_kill_is_removed_by_the_next_sync(tmp_path: Path) -> None:
+    """Killed right before its 5th replace: four files are new, one temp file holds the
+    fifth one's new text, the rest are old; the next `vault sync` removes the temp file,
+    says so, and finishes the job."""
+    root = Path(shutil.copytree(SHARED_VAULTS / "dswok", tmp_path / "v"))
+    old = snapshot(root)
+    killed = run_sync(root, PV_KILL_OPS="replace", PV_KILL_AT="5")
+    assert killed.returncode == -signal.SIGKILL
+    state = snapshot(root)
+    (left,) = temp_files(state)
+    changed = [p for p in old if state.get(p) != old[p]]
+    assert len(changed) == 4
+    finished = run_sync(root)
+    assert f"removed a temp file left by an interrupted run: {left}" in finished.stderr
+    after = snapshot(root)
+    assert temp_files(after) == [] and after[changed[0]] == state[changed[0]]
+    # the temp file held the complete new text of a file the kill left old
+    assert [p for p in old if state[p] == old[p] and after[p] == state[left]] != []
+    assert_cache_sound(root)
 
 
 @pytest.mark.slow

@@ -337,8 +337,23 @@ PARSE_FAMILIES: dict[str, Callable[[int], str]] = {
     "crlf-lone-cr": pump("[[a]]\r\n#t\r"),
     "one-long-line": pump("word "),
 }
+#: sizes where a family's unit is long, or where its quadratic part shows only later
+PARSE_SIZES = {"long-host-runs": 60_000, "heading-after-text": 100_000}
+#: known and open (see docs/reliability.md)
+PARSE_QUADRATIC = {
+    "frontmatter-links": "each frontmatter wikilink counts the lines from the top of the YAML",
+    "heading-after-text": "each occurrence of a heading's text searches back to its line start",
+}
 PARSE_CASES = [
-    Case(f"parse:{name}", family, note, n=8_000, guard=100_000) for name, family in PARSE_FAMILIES.items()
+    Case(
+        f"parse:{name}",
+        family,
+        note,
+        n=PARSE_SIZES.get(name, 8_000),
+        guard=50_000,
+        quadratic=PARSE_QUADRATIC.get(name),
+    )
+    for name, family in PARSE_FAMILIES.items()
 ]
 
 # cases whose lines or code spans cannot be located in the source: each miss searches to
@@ -360,7 +375,7 @@ for name, family, why in [
         "code span over two lines",
     ),
 ]:
-    PARSE_CASES.append(Case(f"parse:{name}", family, note, n=8_000, guard=40_000, quadratic=why))
+    PARSE_CASES.append(Case(f"parse:{name}", family, note, n=24_000, guard=40_000, quadratic=why))
 
 # --------------------------------------------------------------------------- the pipeline
 
@@ -605,7 +620,9 @@ def instructions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
     missing = callgrind_available()
     if missing:
         pytest.skip(missing)
-    counts = measure_instructions(ALL_CASES, tmp_path_factory.mktemp("callgrind"))
+    only = os.environ.get("PAPERVAULT_GROWTH_ONLY", "")  # a substring of case ids, to rerun a few
+    cases = [case for case in ALL_CASES if only in case.id]
+    counts = measure_instructions(cases, tmp_path_factory.mktemp("callgrind"))
     report = {case_id: round(c["4n"] / c["n"], 2) for case_id, c in sorted(counts.items()) if c.get("n")}
     out = os.environ.get("PAPERVAULT_GROWTH_REPORT")
     if out:
@@ -623,6 +640,8 @@ def instructions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str
     ids=lambda c: c.id,
 )
 def test_instructions_grow_linearly(case: Case, instructions: dict[str, dict[str, int]]) -> None:
+    if case.id not in instructions:
+        pytest.skip("not selected by PAPERVAULT_GROWTH_ONLY")
     counts = instructions[case.id]
     ratio = counts["4n"] / counts["n"]
     assert ratio <= MAX_RATIO, (
