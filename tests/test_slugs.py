@@ -23,9 +23,12 @@ from papervault.slugs import (
     slug_anchor,
     slug_tag,
     slugify_path,
+    slugify_path_literal,
     split_anchor,
+    strip_slashes,
     transform_internal_link,
     transform_link,
+    trim_suffix,
 )
 
 # obsidian-quartz.md §4, then Quartz's path.test.ts
@@ -419,6 +422,17 @@ _paths = st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)
 _note_slugs = _paths.map(lambda p: slugify_path(p + ".md")).filter(
     lambda slug: all(part not in ("", ".", "..") for part in slug.split("/"))
 )
+
+
+@given(path=_paths, note=st.booleans(), exclude_ext=st.booleans())
+def test_slugify_path_shortcut_agrees_with_the_literal_port(path: str, note: bool, exclude_ext: bool) -> None:
+    path = path + ".md" if note else path
+    assert slugify_path(path, exclude_ext) == slugify_path_literal(path, exclude_ext)
+
+
+@given(slug=_paths)
+def test_simplify_slug_shortcut_agrees_with_the_definition(slug: str) -> None:
+    assert simplify_slug(slug) == (strip_slashes(trim_suffix(slug, "index"), only_prefix=True) or "/")
 
 
 _crawl_inputs = {

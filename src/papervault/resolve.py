@@ -229,7 +229,15 @@ def _folder(path: str) -> str:
 
 def _quartz_globs(path: str) -> bool:
     """Whether Quartz's ``glob("**/*.*")`` finds the file (a dot in the name, no dot-folders)."""
-    return "." in _last(path) and not any(part.startswith(".") for part in path.split("/"))
+    return "." in path.rpartition("/")[2] and "/." not in "/" + path
+
+
+def _add(table: dict[str, list[str]], key: str, path: str) -> None:
+    found = table.get(key)
+    if found is None:
+        table[key] = [path]
+    else:
+        found.append(path)
 
 
 @dataclass(slots=True)
@@ -273,9 +281,15 @@ class VaultIndex:
         return self.kinds.get(path) == "note"
 
     @cached_property
+    def note_items(self) -> list[tuple[str, Note]]:
+        """Every (path, note), read once: the vault's mapping may decode on each access."""
+        return list(self.notes.items())
+
+    @cached_property
     def unpublished(self) -> frozenset[str]:
         """Drafts (or notes without ``publish``, by the publish mode) and ignored files."""
-        drafts = (path for path, note in self.notes.items() if not is_published(note, self.publish_mode))
+        mode = self.publish_mode
+        drafts = [path for path, note in self.note_items if not is_published(note, mode)]
         return self.ignored | frozenset(drafts)
 
     def published(self, path: str) -> bool:
@@ -290,35 +304,38 @@ class VaultIndex:
 
     @cached_property
     def by_key(self) -> dict[str, list[str]]:
-        table: dict[str, list[str]] = {}
-        for path, kind in self.kinds.items():
-            key = _note_key(path) if kind == "note" else path
-            table.setdefault(key.lower(), []).append(path)
-        return table
+        return self._key_tables[0]
 
     @cached_property
     def by_name(self) -> dict[str, list[str]]:
-        table: dict[str, list[str]] = {}
+        return self._key_tables[1]
+
+    @cached_property
+    def _key_tables(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        by_key: dict[str, list[str]] = {}
+        by_name: dict[str, list[str]] = {}
         for path, kind in self.kinds.items():
-            key = _note_key(path) if kind == "note" else path
-            table.setdefault(_last(key).lower(), []).append(path)
-        return table
+            key = (_note_key(path) if kind == "note" else path).lower()
+            _add(by_key, key, path)
+            _add(by_name, key.rpartition("/")[2], path)
+        return by_key, by_name
 
     @cached_property
     def by_alias(self) -> dict[str, list[str]]:
         table: dict[str, list[str]] = {}
-        for path, note in self.notes.items():
-            for alias in dict.fromkeys(a.strip().lower() for a in note.aliases):
-                if alias:
-                    table.setdefault(alias, []).append(path)
+        for path, note in self.note_items:
+            if note.aliases:
+                for alias in dict.fromkeys(a.strip().lower() for a in note.aliases):
+                    if alias:
+                        _add(table, alias, path)
         return table
 
     @cached_property
     def by_title(self) -> dict[str, list[str]]:
         table: dict[str, list[str]] = {}
-        for path, note in self.notes.items():
+        for path, note in self.note_items:
             if note.title and note.title != note.stem:
-                table.setdefault(note.title.strip().lower(), []).append(path)
+                _add(table, note.title.strip().lower(), path)
         return table
 
     # Quartz tables
@@ -336,31 +353,38 @@ class VaultIndex:
     def alias_slugs(self) -> dict[str, list[str]]:
         """Alias and permalink slugs (redirect pages) to the notes that declare them."""
         table: dict[str, list[str]] = {}
-        for path, note in self.notes.items():
+        for path, note in self.note_items:
             for alias in note.aliases:
-                table.setdefault(slugify_path(alias + NOTE_SUFFIX), []).append(path)
+                _add(table, slugify_path(alias + NOTE_SUFFIX), path)
             permalink = note.frontmatter.get("permalink")
             if permalink is not None and str(permalink) != "":
-                table.setdefault(str(permalink), []).append(path)
+                _add(table, str(permalink), path)
         return table
 
     @cached_property
+    def globbed(self) -> frozenset[str]:
+        """The files Quartz's ``glob("**/*.*")`` finds (a dot in the name, no dot-folders)."""
+        return frozenset(path for path in self.kinds if _quartz_globs(path))
+
+    @cached_property
     def slug_set(self) -> SlugSet:
-        slugs = SlugSet(
-            self.source_slugs[path] for path in self.kinds if path not in self.ignored and _quartz_globs(path)
-        )
+        slugs = self.source_slugs
+        ignored = self.ignored
+        found = SlugSet(slugs[path] for path in self.globbed if path not in ignored)
         for slug, owners in self.alias_slugs.items():
-            slugs.extend([slug] * len(owners))
-        return slugs
+            found.extend([slug] * len(owners))
+        return found
 
     @cached_property
     def slug_files(self) -> dict[str, list[str]]:
         """Full slugs to the files at them: notes (drafts and ignored ones too) and the
         attachments Quartz copies (``**/*.*``)."""
         table: dict[str, list[str]] = {}
+        kinds = self.kinds
+        globbed = self.globbed
         for path, slug in self.source_slugs.items():
-            if self.kinds[path] == "note" or _quartz_globs(path):
-                table.setdefault(slug, []).append(path)
+            if kinds[path] == "note" or path in globbed:
+                _add(table, slug, path)
         return table
 
     @cached_property
@@ -373,9 +397,10 @@ class VaultIndex:
     @cached_property
     def slug_names_lower(self) -> dict[str, list[str]]:
         table: dict[str, list[str]] = {}
+        ignored = self.ignored
         for path, slug in self.source_slugs.items():
-            if path not in self.ignored:
-                table.setdefault(_last(slug).lower(), []).append(path)
+            if path not in ignored:
+                _add(table, slug.rpartition("/")[2].lower(), path)
         return table
 
     @cached_property
@@ -384,10 +409,13 @@ class VaultIndex:
         pages = {"tags/index"}
         folders: set[str] = set()
         tags: set[str] = set()
-        for path, note in self.notes.items():
-            if self.published(path):
-                folders.add(_folder(self.source_slugs[path]))
-                tags.update(tag.name for tag in note.tags)
+        slugs = self.source_slugs
+        mode = self.publish_mode
+        for path, note in self.note_items:  # a note is never an ignored file here
+            if is_published(note, mode):
+                folders.add(slugs[path].rpartition("/")[0])
+                if note.tags:
+                    tags.update([tag.name for tag in note.tags])
         for folder in folders:
             while folder:
                 pages.add(folder + "/index")

@@ -53,6 +53,7 @@ def file_extension(path: str) -> str | None:
 def _sluggify(text: str) -> str:
     """Quartz's ``sluggify``. It works per ``/`` segment, but no rule touches a ``/``, so
     the whole string is done at once; then one trailing ``/`` goes."""
+    text = text.replace(" ", "-")  # the common case, done before the slower table
     if _SLUG_SPECIAL.search(text):
         text = text.translate(_SLUG_TABLE)
     return text[:-1] if text.endswith("/") else text
@@ -65,6 +66,15 @@ def slugify_path(path: str, exclude_ext: bool = False) -> str:
     becomes ``-`` (no collapsing), ``&`` ``-and-``, ``%`` ``-percent``; ``?`` and ``#``
     are removed; case and unicode are kept; a final ``_index`` becomes ``index``.
     """
+    if path.endswith(".md") and not path.startswith("/"):
+        # a note's path, the common case: no slashes to strip, and the extension goes
+        slug = _sluggify(path[:-3])
+        return slug[: -len("_index")] + "index" if ends_with(slug, "_index") else slug
+    return slugify_path_literal(path, exclude_ext)
+
+
+def slugify_path_literal(path: str, exclude_ext: bool = False) -> str:
+    """:func:`slugify_path` step by step, as Quartz does it."""
     path = strip_slashes(path)
     extension = file_extension(path)
     if extension is None:
@@ -82,6 +92,8 @@ def slugify_path(path: str, exclude_ext: bool = False) -> str:
 
 def simplify_slug(slug: str) -> str:
     """``index`` -> ``/``, ``a/index`` -> ``a/``; other slugs unchanged."""
+    if not slug.endswith("index") and not slug.startswith("/"):
+        return slug or "/"
     simple = strip_slashes(trim_suffix(slug, "index"), only_prefix=True)
     return simple or "/"
 
