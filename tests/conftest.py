@@ -29,7 +29,9 @@ def real_vault(request: pytest.FixtureRequest) -> Path:
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A writable copy of the example vault."""
-    return Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "vault"))
+    return Path(
+        shutil.copytree(EXAMPLE_VAULT, tmp_path / "vault", ignore=shutil.ignore_patterns(".papervault"))
+    )
 
 
 def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:

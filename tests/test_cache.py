@@ -38,7 +38,9 @@ def age(root: Path, seconds: float = 10) -> None:
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "vault"))
+    root = Path(
+        shutil.copytree(EXAMPLE_VAULT, tmp_path / "vault", ignore=shutil.ignore_patterns(".papervault"))
+    )
     write_vault(root, {"img/fig.png": b"\x89PNG", "extra.md": "see ![[fig.png]] and [[index]] #x"})
     age(root)
     load_vault(root, use_cache=True)  # fill the cache
@@ -144,7 +146,7 @@ def _foreign_database(path: Path) -> None:
 
 def _bad_row(path: Path) -> None:
     db = sqlite3.connect(path)
-    db.execute("UPDATE notes SET data = X'00FF' WHERE path = 'index.md'")
+    db.execute("UPDATE notes SET summary = X'00FF' WHERE path = 'index.md'")
     db.commit()
     db.close()
 
@@ -211,3 +213,64 @@ def test_two_processes_indexing_at_once_do_not_corrupt_the_cache(tmp_path: Path)
     stats = IndexStats()
     assert load_vault(root, use_cache=True, stats=stats) == cold
     assert stats.parsed == 0
+
+
+# --------------------------------------------------------------------------- the warm analysis
+
+
+def findings(root: Path, *, warm: bool) -> tuple[list[object], dict[str, str], dict[str, list[object]]]:
+    """Every finding, the sync plan and the backlinks, computed cold (no cache, every note in
+    full) or warm (cached summaries, per-note resolution results, the result memo)."""
+    from papervault.check import all_diagnostics
+    from papervault.pipeline import Analysis
+    from papervault.sync import plan_sync
+
+    settings = load_config(vault=root)
+    vault = load_vault(config=settings, use_cache=warm, links=not warm)
+    analysis = Analysis(settings, vault)
+    diagnostics = all_diagnostics(analysis)
+    plan = plan_sync(Analysis(settings, vault), edits=False)
+    return diagnostics, plan.reasons, analysis.backlinks
+
+
+def heading_renamed(root: Path) -> None:
+    path = root / "papers" / "Procedural Knowledge in Pretraining.md"
+    path.write_text(path.read_text().replace("## Code matters", "## Code really matters"))
+
+
+def alias_added(root: Path) -> None:
+    write_vault(root, {"alias owner.md": "---\naliases: [Absolute Zero]\n---\n"})
+
+
+WARM_CHANGES = [*CHANGES, heading_renamed, alias_added]
+
+
+@pytest.mark.parametrize("change", WARM_CHANGES, ids=lambda f: f.__name__)
+def test_warm_findings_plan_and_backlinks_equal_cold_after_each_change(
+    vault: Path, change: Callable[[Path], None]
+) -> None:
+    findings(vault, warm=True)  # fill the per-note results and the memo
+    change(vault)
+    assert findings(vault, warm=True) == findings(vault, warm=False)
+    assert findings(vault, warm=True) == findings(vault, warm=False), "and again, from the memo"
+
+
+def test_warm_check_resolves_only_the_changed_note(vault: Path) -> None:
+    from papervault.incremental import link_facts
+
+    settings = load_config(vault=vault)
+    link_facts(load_vault(config=settings, links=False), settings)
+    edit(vault)
+    facts = link_facts(load_vault(config=settings, links=False), settings)
+    assert facts.resolved == 1
+    heading_renamed(vault)  # another note's headings: every note may resolve differently
+    facts = link_facts(load_vault(config=settings, links=False), settings)
+    assert facts.resolved == len(list(vault.rglob("*.md")))
+
+
+def test_nothing_changed_reads_the_result_back(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from papervault import check as check_module
+
+    findings(vault, warm=True)
+    monkeypatch.setattr(check_module, "consistency_findings", lambda vault: pytest.fail("recomputed"))
+    findings(vault, warm=True)

@@ -235,7 +235,7 @@ def test_tags_folder_must_be_inside_the_vault(tmp_path: Path, folder: str) -> No
 
 
 def test_cli_exit_codes_check_and_diff(tmp_path: Path) -> None:
-    root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "v"))
+    root = Path(shutil.copytree(EXAMPLE_VAULT, tmp_path / "v", ignore=shutil.ignore_patterns(".papervault")))
     write_vault(root, {"new note.md": "About [[Absolute Zero]]."})
     before = snapshot(root)
     runner = CliRunner()
@@ -294,3 +294,16 @@ def test_sync_property_fixed_point_and_user_bytes(
         if b"\r\n" in old and old.count(b"\r\n") > old.count(b"\n") - old.count(b"\r\n"):
             assert new.count(b"\r\n") >= old.count(b"\r\n")
     assert sync(root) == []
+
+
+def test_removing_a_region_does_not_change_how_the_text_around_it_reads(tmp_path: Path) -> None:
+    """Found by the generated-vault property: the blank lines of a region ended an HTML
+    block, so removing the region turned the table after it into HTML, dropped its link,
+    and a second sync changed more. Notes are read as if their regions were not there."""
+    stale = (
+        "<div>\n<a href='x'></a>\n</div>\n[[Alpha]]\n\n<!-- papervault:backlinks:start -->\n\n"
+        "- [[Alpha]] stale\n\n<!-- papervault:backlinks:end -->\n| a | b |\n|---|---|\n| [[Alpha\\|x]] |  |"
+    )
+    root = write_vault(tmp_path / "v", {"Alpha.md": "", "other.md": stale})
+    sync(root, **{"tags.enabled": False})
+    assert sync(root, **{"tags.enabled": False}) == []

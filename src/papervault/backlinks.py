@@ -7,17 +7,17 @@ write-back (``vault sync``) and by ``vault graph NOTE``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .model import EMBED
+from .incremental import EdgeFact
 from .papers import PaperIndex
-from .resolve import ResolvedVault
 
 BacklinkKind = Literal["links", "embeds", "cites"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: built 100,000 times a run (see model.py)
 class Backlink:
     """One place in ``source`` that points at a note: its line and section heading."""
 
@@ -29,17 +29,17 @@ class Backlink:
     paper: str | None = None
 
 
-def backlinks(resolved: ResolvedVault, papers: PaperIndex) -> dict[str, list[Backlink]]:
-    """Every note's backlinks, sorted by source note and line."""
+def backlinks(edges: Mapping[str, Iterable[EdgeFact]], papers: PaperIndex) -> dict[str, list[Backlink]]:
+    """Every note's backlinks, sorted by source note and line.
+
+    ``edges`` are each note's resolved links to other notes (see
+    :func:`papervault.incremental.edge_facts`).
+    """
     found: dict[str, list[Backlink]] = {}
-    for source, resolutions in resolved.resolutions.items():
-        for resolution in resolutions:
-            target = resolution.target
-            if target is None or target == source or resolution.target_kind != "note":
-                continue
-            link = resolution.link
-            kind: BacklinkKind = "embeds" if link.kind == EMBED else "links"
-            found.setdefault(target, []).append(Backlink(source, kind, link.line, link.section))
+    for source, facts in edges.items():
+        for target, embed, line, section in facts:
+            kind: BacklinkKind = "embeds" if embed else "links"
+            found.setdefault(target, []).append(Backlink(source, kind, line, section))
     for paper in papers.papers.values():
         for describer in paper.described_by:
             for citer, citations in paper.cited_by.items():

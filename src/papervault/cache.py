@@ -18,6 +18,7 @@ Trust rules:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -45,7 +46,7 @@ from .model import (
 CACHE_DIR = ".papervault"
 CACHE_FILE = "cache.sqlite"
 #: bump when the table layout changes
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: "PVLT": marks the SQLite file as ours, so a foreign database is never trusted
 APPLICATION_ID = 0x50564C54
 #: an mtime this close to the last verification is not trusted on its own
@@ -58,7 +59,12 @@ def parser_fingerprint() -> str:
 
     from .parse import PARSER_VERSION
 
-    return f"papervault {__version__}; parser {PARSER_VERSION}; mistune {version('mistune')}"
+    # the stored layout of a note is its fields' order: a new field changes the format
+    layout = hashlib.sha1(repr([_NOTE_FIELDS, *_FIELD_NAMES.values()]).encode(), usedforsecurity=False)
+    return (
+        f"papervault {__version__}; parser {PARSER_VERSION}; layout {layout.hexdigest()[:12]};"
+        f" mistune {version('mistune')}"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -93,24 +99,62 @@ def encode_note(note: Note) -> list[Any]:
     return row
 
 
+#: per Note field: the class its list items become, or None for a plain value
+_DECODERS: list[type | None] = [_NESTED.get(name) for name in _NOTE_FIELDS]
+
+
 def decode_note(row: list[Any]) -> Note:
-    values: dict[str, Any] = {}
-    for name, value in zip(_NOTE_FIELDS, row, strict=True):
-        cls = _NESTED.get(name)
+    if len(row) != len(_DECODERS):
+        raise ValueError(f"a stored note has {len(row)} fields, not {len(_DECODERS)}")
+    values: list[Any] = []
+    for cls, value in zip(_DECODERS, row):  # noqa: B905 - lengths checked above
         if cls is not None:
-            value = tuple(cls(*item) for item in value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        values[name] = value
-    return Note(**values)
+            values.append(tuple([cls(*item) for item in value]))
+        elif type(value) is list:
+            values.append(tuple(value))
+        else:
+            values.append(value)
+    return Note(*values)
 
 
 def to_json(note: Note) -> bytes:
-    return json.dumps(encode_note(note), ensure_ascii=False, separators=(",", ":")).encode()
+    return _dumps(encode_note(note))
 
 
 def from_json(data: bytes) -> Note:
     return decode_note(json.loads(data))
+
+
+#: the bulk of a note, kept apart so that a warm run can work from the rest
+DETAIL_FIELDS = ("links", "external_links")
+_DETAIL_AT = [_NOTE_FIELDS.index(name) for name in DETAIL_FIELDS]
+
+
+def split_note(note: Note) -> tuple[bytes, bytes]:
+    """(summary, detail) as stored: the summary is the note without its links."""
+    row = encode_note(note)
+    detail = [row[i] for i in _DETAIL_AT]
+    for i in _DETAIL_AT:
+        row[i] = []
+    return _dumps(row), _dumps(detail)
+
+
+def summary_note(summary: bytes) -> Note:
+    """The note without its links and external links (both empty)."""
+    return from_json(summary)
+
+
+def with_detail(summary: Note, detail: bytes) -> Note:
+    links, external = json.loads(detail)
+    return dataclasses.replace(
+        summary,
+        links=tuple(Link(*item) for item in links),
+        external_links=tuple(ExternalLink(*item) for item in external),
+    )
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +167,7 @@ class CachedRow:
     mtime_ns: int
     sha256: bytes
     checked_ns: int
-    data: bytes
+    summary: bytes
 
     def stat_matches(self, size: int, mtime_ns: int) -> bool:
         return self.size == size and self.mtime_ns == mtime_ns and mtime_ns + RACY_WINDOW_NS < self.checked_ns
@@ -131,13 +175,15 @@ class CachedRow:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A freshly parsed or re-verified note, to be written back to the cache."""
+    """A freshly parsed or re-verified note, to be written back to the cache.
+    ``summary``/``detail`` are ``None`` when only the stat changed (same bytes)."""
 
     path: str
     size: int
     mtime_ns: int
     sha256: bytes
-    data: bytes
+    summary: bytes | None
+    detail: bytes | None
 
 
 class CacheError(Exception):
@@ -209,9 +255,17 @@ class IndexCache:
         if app_id != APPLICATION_ID or not {"meta", "notes"} <= tables:
             raise CacheError("not a papervault cache")
         meta = dict(db.execute("SELECT key, value FROM meta"))
-        if meta.get("schema") != str(SCHEMA_VERSION) or meta.get("parser") != parser_fingerprint():
+        if meta.get("schema") != str(SCHEMA_VERSION):  # an older papervault's cache: start over
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM notes")
+            for table in tables:
+                db.execute(f'DROP TABLE "{table}"')
+            db.execute("COMMIT")
+            self._create()
+            return
+        if meta.get("parser") != parser_fingerprint():
+            db.execute("BEGIN IMMEDIATE")
+            for table in ("notes", "derived", "memo"):
+                db.execute(f"DELETE FROM {table}")
             self._write_meta(db)
             db.execute("COMMIT")
         # a truncated or damaged file fails here rather than half-way through a run
@@ -226,7 +280,17 @@ class IndexCache:
         db.execute(
             "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
             " mtime_ns INTEGER NOT NULL, sha256 BLOB NOT NULL, checked_ns INTEGER NOT NULL,"
-            " data BLOB NOT NULL)"
+            " summary BLOB NOT NULL, detail BLOB NOT NULL)"
+        )
+        # per note: what resolving its links produced, valid for one content hash and one
+        # state of everything else it depends on (the "context")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS derived (path TEXT PRIMARY KEY, sha256 BLOB NOT NULL,"
+            " context TEXT NOT NULL, data BLOB NOT NULL)"
+        )
+        # whole results (a check's findings) for one exact state of the vault
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS memo (kind TEXT PRIMARY KEY, key TEXT NOT NULL, data BLOB NOT NULL)"
         )
         self._write_meta(db)
         db.execute("COMMIT")
@@ -248,7 +312,7 @@ class IndexCache:
         """Every cached note. A damaged database here means a cold run, with a warning."""
         try:
             cursor = self._require().execute(
-                "SELECT path, size, mtime_ns, sha256, checked_ns, data FROM notes"
+                "SELECT path, size, mtime_ns, sha256, checked_ns, summary FROM notes"
             )
             return {path: CachedRow(*rest) for path, *rest in cursor}
         except (sqlite3.Error, CacheError) as error:
@@ -263,20 +327,80 @@ class IndexCache:
             return
         now = time.time_ns()
         db = self._require()
+        fresh = [e for e in entries if e.summary is not None]
+        restat = [e for e in entries if e.summary is None]
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany(
-                "INSERT OR REPLACE INTO notes (path, size, mtime_ns, sha256, checked_ns, data)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                ((e.path, e.size, e.mtime_ns, e.sha256, now, e.data) for e in entries),
+                "INSERT OR REPLACE INTO notes (path, size, mtime_ns, sha256, checked_ns, summary, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((e.path, e.size, e.mtime_ns, e.sha256, now, e.summary, e.detail) for e in fresh),
+            )
+            db.executemany(
+                "UPDATE notes SET size = ?, mtime_ns = ?, checked_ns = ? WHERE path = ?",
+                ((e.size, e.mtime_ns, now, e.path) for e in restat),
             )
             db.executemany("DELETE FROM notes WHERE path = ?", ((p,) for p in deleted))
+            db.executemany("DELETE FROM derived WHERE path = ?", ((p,) for p in deleted))
             db.execute("COMMIT")
         except sqlite3.Error as error:
             # another process holds the lock for too long, or the disk is full: the
             # results of this run are still right, only the next run is slower
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
+            self.warnings.append(f"{self.path}: cache not updated ({error})")
+
+    def details(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """The stored links of the given notes (missing ones are simply absent)."""
+        wanted = list(paths)
+        found: dict[str, bytes] = {}
+        try:
+            db = self._require()
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                query = f"SELECT path, detail FROM notes WHERE path IN ({marks})"
+                found.update(db.execute(query, batch))
+        except (sqlite3.Error, CacheError) as error:
+            self.warnings.append(f"{self.path}: cannot read the cache ({error})")
+        return found
+
+    def derived(self) -> dict[str, tuple[bytes, str, bytes]]:
+        """Per-note resolution results: path -> (sha256, context, data)."""
+        try:
+            cursor = self._require().execute("SELECT path, sha256, context, data FROM derived")
+            return {path: (sha, context, data) for path, sha, context, data in cursor}
+        except (sqlite3.Error, CacheError) as error:
+            self.warnings.append(f"{self.path}: cannot read the cache ({error})")
+            return {}
+
+    def put_derived(self, rows: Iterable[tuple[str, bytes, str, bytes]]) -> None:
+        self._write(
+            "INSERT OR REPLACE INTO derived (path, sha256, context, data) VALUES (?, ?, ?, ?)", list(rows)
+        )
+
+    def memo(self, kind: str, key: str) -> bytes | None:
+        """The stored result of ``kind`` if it was computed for exactly ``key``."""
+        try:
+            row = self._require().execute("SELECT key, data FROM memo WHERE kind = ?", (kind,)).fetchone()
+        except (sqlite3.Error, CacheError):
+            return None
+        return row[1] if row is not None and row[0] == key else None
+
+    def put_memo(self, kind: str, key: str, data: bytes) -> None:
+        self._write("INSERT OR REPLACE INTO memo (kind, key, data) VALUES (?, ?, ?)", [(kind, key, data)])
+
+    def _write(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        try:
+            db = self._require()
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(statement, rows)
+            db.execute("COMMIT")
+        except (sqlite3.Error, CacheError) as error:
+            with contextlib.suppress(sqlite3.Error, CacheError):
+                self._require().execute("ROLLBACK")
             self.warnings.append(f"{self.path}: cache not updated ({error})")
 
     def close(self) -> None:

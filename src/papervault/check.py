@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .incremental import diagnostics_from_json, diagnostics_to_json, memo_key, recall, remember
 from .model import Diagnostic, Severity, Vault
 from .pipeline import Analysis
 from .rules import RULES, Rule, lookup
@@ -167,14 +168,13 @@ def stale_section_findings(analysis: Analysis) -> list[Diagnostic]:
     """PV401 for every file ``vault sync`` would change, plus what blocks a sync."""
     from .sync import plan_sync
 
-    plan = plan_sync(analysis)
+    plan = plan_sync(analysis, edits=False)
     found = list(plan.diagnostics)
-    for edit in plan.edits:
-        note = analysis.vault.notes.get(edit.path)
+    for path, reason in sorted(plan.reasons.items()):
+        note = analysis.vault.notes.get(path)
         region = next(iter(note.regions), None) if note else None
         line = region.start_line if region else 1
-        reason = plan.reasons.get(edit.path, "generated sections out of date")
-        found.append(Diagnostic(edit.path, line, 0, "PV401", f"{reason} by `vault sync`", fix="vault sync"))
+        found.append(Diagnostic(path, line, 0, "PV401", f"{reason} by `vault sync`", fix="vault sync"))
     return found
 
 
@@ -182,11 +182,19 @@ def stale_section_findings(analysis: Analysis) -> list[Diagnostic]:
 
 
 def all_diagnostics(analysis: Analysis, *, generated: bool = True) -> list[Diagnostic]:
+    """Every finding, before rule selection. With nothing changed since the last run, the
+    findings are read back from the cache (keyed by every input and setting)."""
+    key = memo_key(analysis.vault, analysis.config, "check", str(generated))
+    remembered = recall(analysis.vault, "check", key)
+    if remembered is not None:
+        return diagnostics_from_json(remembered)
     found = analysis.diagnostics() + consistency_findings(analysis.vault)
     if generated:
         found += stale_section_findings(analysis)
     unique = {(d.path, d.line, d.column, d.code, d.message): d for d in found}
-    return sorted(unique.values(), key=Diagnostic.sort_key)
+    result = sorted(unique.values(), key=Diagnostic.sort_key)
+    remember(analysis.vault, "check", key, diagnostics_to_json(result))
+    return result
 
 
 def run_check(analysis: Analysis, selection: RuleSelection, baseline: Baseline | None = None) -> CheckReport:

@@ -17,6 +17,7 @@ Conventions:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -178,6 +179,9 @@ class Note:
     diagnostics: tuple[Diagnostic, ...] = ()
     body_line: int = 1
     readable: bool = True
+    #: the line of a code fence still open at the end of the note (0: none); text
+    #: appended there would be code, so no region can be added
+    open_fence: int = 0
 
     @property
     def stem(self) -> str:
@@ -205,13 +209,19 @@ class ScannedFile:
 
 @dataclass(slots=True)
 class Vault:
-    """The parsed vault: notes by path (sorted), attachments, and scan diagnostics."""
+    """The parsed vault: notes by path (sorted), attachments, and scan diagnostics.
+
+    ``notes`` is any mapping: the loader hands out one that decodes notes from the cache
+    on first use. ``state`` says how the vault was loaded (content hashes, the cache, and
+    which notes came without their links); it is ``None`` for a vault built by hand.
+    """
 
     root: str
-    notes: dict[str, Note] = field(default_factory=dict)
+    notes: Mapping[str, Note] = field(default_factory=dict)
     attachments: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    state: Any = field(default=None, compare=False, repr=False)
 
     def all_diagnostics(self) -> list[Diagnostic]:
         found = list(self.diagnostics)

@@ -70,18 +70,21 @@ class PaperIndex:
 
 def index_papers(vault: Vault) -> PaperIndex:
     """Collect every paper named in frontmatter or cited in text, merging ids a note pairs."""
+    # only ids a note pairs need merging; every other id is a paper of its own
     groups = _UnionFind()
+    seen: dict[str, None] = {}
     for note in vault.notes.values():
         ids = [ref.id for ref in note.papers]
-        for paper_id in ids:
-            groups.add(paper_id)
+        seen.update(dict.fromkeys(ids))
         for other in ids[1:]:
+            groups.add(ids[0])
+            groups.add(other)
             groups.union(ids[0], other)
-        for citation in note.citations:
-            groups.add(citation.id)
+        seen.update(dict.fromkeys(c.id for c in note.citations))
+    singles = [{paper_id} for paper_id in seen if paper_id not in groups.parent]
 
     index = PaperIndex()
-    for members in groups.groups():
+    for members in [*groups.groups(), *singles]:
         ordered = sorted(members, key=lambda i: (not i.startswith("arxiv:"), i))
         paper = Paper(id=ordered[0], ids=ordered)
         index.papers[paper.id] = paper

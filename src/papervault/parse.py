@@ -14,6 +14,7 @@ generated backlinks never feed back into the graph.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterator
@@ -37,10 +38,11 @@ from .model import (
     Region,
     Tag,
 )
+from .splice import strip_regions_with_cuts
 
 #: bump whenever parsing would produce a different Note for the same bytes (it
 #: invalidates every cached parse)
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 BOM = "\ufeff"
 #: fills the start of a masked span that has text after it on the same line, so that the
@@ -269,6 +271,8 @@ class _Locator:
 
     text: str
     first_line: int  # file line number of the body's first line
+    #: where managed regions were cut out of the text: (offset, lines removed up to there)
+    shifts: list[tuple[int, int]] = field(default_factory=list)
     cursor: int = 0
     misses: int = 0
     # line numbers are counted incrementally: positions arrive mostly in order
@@ -329,7 +333,11 @@ class _Locator:
             self._lines_before += newlines
             self._line_start = self.text.rfind("\n", self._counted_to, offset) + 1
         self._counted_to = offset
-        return self.first_line + self._lines_before, offset - self._line_start + 1
+        line = self.first_line + self._lines_before
+        if self.shifts:  # lines of regions cut out before this point
+            at = bisect.bisect_right(self.shifts, (offset, float("inf"))) - 1
+            line += self.shifts[at][1] if at >= 0 else 0
+        return line, offset - self._line_start + 1
 
 
 # ---------------------------------------------------------------------------
@@ -608,11 +616,26 @@ def parse_text(text: str, path: str = "<text>") -> Note:
         Diagnostic(path, p.line, 1, "PV402", f"{p.message}; file left untouched") for p in problems
     )
     body_offset = front.body_offset  # regions never start in the frontmatter
-    hidden = [(s.start - body_offset, s.end - body_offset) for s in spans] + comment_spans(body)
+    shifts: list[tuple[int, int]] = []
+    if spans and not problems:
+        # Read the note as it is without papervault's regions (and the blank line each
+        # adds): what the user wrote must read the same whether a region is there or not,
+        # or adding or removing one could change the links around it (a blank line ends
+        # an HTML block), and a sync would not reach a fixed point.
+        stripped, cuts = strip_regions_with_cuts(text, path=path)
+        body = stripped[body_offset:]
+        removed = removed_lines = 0
+        for start, end in cuts:
+            removed_lines += text.count("\n", start, end)
+            shifts.append((start - removed - body_offset, removed_lines))
+            removed += end - start
+        hidden = comment_spans(body)
+    else:
+        hidden = [(s.start - body_offset, s.end - body_offset) for s in spans] + comment_spans(body)
     masked = mask(body, sorted(hidden))
 
     found = _Collected()
-    locator = _Locator(masked, first_line)
+    locator = _Locator(masked, first_line, shifts=shifts)
     _Walker(locator, found).walk(markdown_parser()(masked))
 
     frontmatter_links = list(_frontmatter_links(front))
@@ -643,7 +666,15 @@ def parse_text(text: str, path: str = "<text>") -> Note:
         regions=tuple(managed),
         diagnostics=tuple(diagnostics),
         body_line=first_line,
+        open_fence=_open_fence(body, first_line),
     )
+
+
+def _open_fence(body: str, first_line: int) -> int:
+    if "```" not in body and "~~~" not in body:
+        return 0
+    line = regions.open_fence_line(body)
+    return 0 if line is None else line + first_line - 1
 
 
 _FRONTMATTER_WIKILINK = re.compile(WIKILINK_PATTERN)

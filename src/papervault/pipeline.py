@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .backlinks import Backlink, backlinks
 from .config import Config
+from .incremental import LinkFacts, edge_facts, link_facts
 from .model import Diagnostic, Vault
 from .papers import PaperIndex, index_papers
 from .resolve import ResolvedVault, resolve_vault
@@ -31,7 +32,25 @@ class Analysis:
 
     @cached_property
     def resolved(self) -> ResolvedVault:
+        """Every link resolved (what the graph needs): loads every note in full."""
+        if self.vault.state is not None:
+            self.vault.state.complete(self.vault)
         return resolve_vault(self.vault, self.config.links.resolution, self.config.publish)
+
+    @cached_property
+    def link_facts(self) -> LinkFacts:
+        """Backlink edges and resolution findings per note: from :attr:`resolved` if it
+        was computed, else incrementally (only changed notes are resolved again)."""
+        if "resolved" in self.__dict__:
+            resolved = self.resolved
+            facts = LinkFacts(resolved=len(resolved.resolutions))
+            for path, found in resolved.resolutions.items():
+                facts.edges[path] = edge_facts(path, found)
+                facts.diagnostics[path] = []
+            for diagnostic in resolved.diagnostics:
+                facts.diagnostics[diagnostic.path].append(diagnostic)
+            return facts
+        return link_facts(self.vault, self.config)
 
     @cached_property
     def papers(self) -> PaperIndex:
@@ -39,7 +58,7 @@ class Analysis:
 
     @cached_property
     def backlinks(self) -> dict[str, list[Backlink]]:
-        return backlinks(self.resolved, self.papers)
+        return backlinks(self.link_facts.edges, self.papers)
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
@@ -51,7 +70,7 @@ class Analysis:
         """Findings of every stage so far: scan, parse, resolution and papers."""
         found = [
             *self.vault.all_diagnostics(),
-            *self.resolved.diagnostics,
+            *self.link_facts.all_diagnostics(),
             *self.papers.diagnostics,
             *self.extra_diagnostics,
         ]

@@ -35,6 +35,8 @@ CITED_BY = "Cited by:"
 
 #: turns a note path into the wikilink name both tools resolve to it (see LinkNames)
 NameFor = Callable[[str], str]
+#: a link to a note: (path, title) -> markdown
+LinkFor = Callable[[str, str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,23 @@ def note_link(path: str, title: str, style: LinkStyle, name_for: NameFor) -> str
     return f"[[{name}]]" if shown == stem else f"[[{name}|{shown}]]"
 
 
+class NoteLinks:
+    """Links to notes in one style, each built once per run: a note turns up in many
+    lists (every backlinks section it links into, every tag page of its tags)."""
+
+    def __init__(self, style: LinkStyle, name_for: NameFor) -> None:
+        self._style = style
+        self._name_for = name_for
+        self._built: dict[tuple[str, str], str] = {}
+
+    def __call__(self, path: str, title: str) -> str:
+        key = (path, title)
+        link = self._built.get(key)
+        if link is None:
+            link = self._built[key] = note_link(path, title, self._style, self._name_for)
+        return link
+
+
 def _escape_text(text: str) -> str:
     """Plain text that markdown will not read as a link, tag or emphasis."""
     escaped = []
@@ -72,8 +91,8 @@ def _escape_text(text: str) -> str:
     return "".join(escaped)
 
 
-def _entry_line(entry: Entry, style: LinkStyle, name_for: NameFor) -> str:
-    line = "- " + note_link(entry.path, entry.title, style, name_for)
+def _entry_line(entry: Entry, link_for: LinkFor) -> str:
+    line = "- " + link_for(entry.path, entry.title)
     if entry.embeds:
         line += " (embeds it)"
     sections = [s for s in entry.sections if s]
@@ -105,16 +124,14 @@ def group_backlinks(backlinks: Iterable[Backlink], titles: dict[str, str]) -> tu
     return entries(linked), entries(cited)
 
 
-def backlinks_body(
-    heading: str, linked: list[Entry], cited: list[Entry], style: LinkStyle, name_for: NameFor
-) -> str | None:
+def backlinks_body(heading: str, linked: list[Entry], cited: list[Entry], link_for: LinkFor) -> str | None:
     """The markdown inside a note's backlinks region, or ``None`` when there is nothing to list."""
     if not linked and not cited:
         return None
     lines = ["", heading, ""]
     for label, entries in ((LINKED_FROM, linked), (CITED_BY, cited)):
         if entries:
-            lines += [label, "", *(_entry_line(e, style, name_for) for e in entries), ""]
+            lines += [label, "", *(_entry_line(e, link_for) for e in entries), ""]
     return "\n".join(lines) + "\n"  # a blank line before the end marker
 
 
@@ -141,8 +158,7 @@ def tag_index_body(
     tag: str,
     notes: list[Note],
     children: list[tuple[str, str]],
-    style: LinkStyle,
-    name_for: NameFor,
+    link_for: LinkFor,
     tag_page_link: Callable[[str], str],
 ) -> str:
     """The list inside a tag page's region: child tags, then the tagged notes.
@@ -158,6 +174,6 @@ def tag_index_body(
     tag = _one_line(tag)
     lines += [f"{count} {noun} tagged `{tag}`:" if count else f"No note is tagged `{tag}` itself.", ""]
     ordered = sorted(notes, key=lambda n: (n.title.casefold(), n.path))
-    lines += [f"- {note_link(n.path, n.title, style, name_for)}" for n in ordered]
+    lines += [f"- {link_for(n.path, n.title)}" for n in ordered]
     lines.append("")
     return "\n".join(lines) + "\n"  # a blank line before the end marker

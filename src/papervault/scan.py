@@ -162,6 +162,8 @@ def _walk(
 
 def _unusable_name(name: str) -> str | None:
     """Why a file or folder name cannot be indexed, or ``None``."""
+    if name.isascii() and name.isprintable():
+        return None  # nearly every name: no further look
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:

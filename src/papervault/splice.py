@@ -157,14 +157,17 @@ def splice_region(
     else:
         fence_line = open_fence_line(text)
         if fence_line is not None:
-            message = (
-                f"the code block opened on line {fence_line} is never closed, so a"
-                f" papervault:{name} region cannot be added after it"
-            )
-            raise UnclosedFenceError(message, path=path, line=fence_line)
+            raise UnclosedFenceError(unclosed_fence_message(name, fence_line), path=path, line=fence_line)
         new = _append(text, name, body, note)
     _check_result(new, name, present=body is not None, path=path)
     return Splice(new, new != text)
+
+
+def unclosed_fence_message(name: str, fence_line: int) -> str:
+    return (
+        f"the code block opened on line {fence_line} is never closed, so a"
+        f" papervault:{name} region cannot be added after it"
+    )
 
 
 def remove_region(text: str, name: str, *, path: str | None = None) -> Splice:

@@ -37,6 +37,7 @@ from .pipeline import Analysis
 from .render import (
     BACKLINKS_REGION,
     TAG_INDEX_REGION,
+    NoteLinks,
     backlinks_body,
     group_backlinks,
     note_link,
@@ -46,22 +47,38 @@ from .render import (
 from .resolve import PROBE_MODES, Resolver, VaultIndex
 from .scan import read_file
 from .slugs import slug_tag
-from .splice import SpliceError, render_region, splice_region, strip_regions
+from .splice import (
+    SpliceError,
+    UnclosedFenceError,
+    render_region,
+    splice_region,
+    strip_regions,
+    unclosed_fence_message,
+)
 from .vault import IndexStats, load_vault
 from .write import FileEdit, FixSpan, WriteOutcome, apply_edits, remove_stale_temp_files
 
 
 @dataclass(slots=True)
 class SyncPlan:
-    """The edits ``vault sync`` would make, what each one is, and what it cannot do."""
+    """The edits ``vault sync`` would make, what each one is, and what it cannot do.
 
+    With ``edits=False`` (``vault check``, ``vault sync --check``) nothing is read: the
+    plan says which files would change, and why, from the parsed notes alone.
+    """
+
+    make_edits: bool = True
     edits: list[FileEdit] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def add(self, edit: FileEdit, reason: str) -> None:
-        self.edits.append(edit)
+        if self.make_edits:
+            self.edits.append(edit)
         self.reasons[edit.path] = reason
+
+
+UNUSED_TAG_PAGE = "unused tag page removed"
 
 
 class LinkNames:
@@ -79,15 +96,27 @@ class LinkNames:
             notes = {p: n for p, n in vault.notes.items() if p not in remove}
             notes.update((p, Note(path=p, title=p, frontmatter={})) for p in add)
             vault = dataclasses.replace(vault, notes=notes)
-        index = VaultIndex(vault, analysis.config.publish)
-        self._resolvers = [Resolver(index, mode) for mode in PROBE_MODES]
+        self._index = VaultIndex(vault, analysis.config.publish)
+        self._resolvers = [Resolver(self._index, mode) for mode in PROBE_MODES]
         self._names: dict[str, str] = {}
 
     def __call__(self, path: str) -> str:
         name = self._names.get(path)
         if name is None:
-            name = self._names[path] = self._find(path)
+            name = self._names[path] = self._unique_stem(path) or self._find(path)
         return name
+
+    def _unique_stem(self, path: str) -> str | None:
+        """The file name, when it is plainly unique in both tools (the common case):
+        Obsidian finds one file by that name, and Quartz one slug ending in it. Anything
+        less plain is left to the resolvers."""
+        stem = path.removesuffix(".md").rsplit("/", 1)[-1]
+        if not path.endswith(".md") or any(char in stem for char in "#|[]^\\%?&") or stem != stem.strip():
+            return None
+        if self._index.by_name.get(stem.lower()) != [path]:
+            return None
+        slug = self._index.source_slug(path)
+        return stem if list(self._index.slug_set.named(slug.rsplit("/", 1)[-1])) == [slug] else None
 
     def _find(self, path: str) -> str:
         key = path.removesuffix(".md")
@@ -107,18 +136,21 @@ def tag_folder(config: Config) -> str:
     return folder
 
 
-def plan_sync(analysis: Analysis, *, backlinks: bool = True, tags: bool = True) -> SyncPlan:
-    """Every edit that brings the vault's generated sections up to date."""
+def plan_sync(
+    analysis: Analysis, *, backlinks: bool = True, tags: bool = True, edits: bool = True
+) -> SyncPlan:
+    """Every edit that brings the vault's generated sections up to date; with
+    ``edits=False``, only which files would change and why (no file is read)."""
     config = analysis.config
     notes = analysis.vault.notes
-    plan = SyncPlan()
+    plan = SyncPlan(make_edits=edits)
     folder = tag_folder(config)
     generated = {p for p, n in notes.items() if _in_folder(p, folder) and n.region(TAG_INDEX_REGION)}
     tag_set = _collect_tags(analysis, plan, folder) if tags and config.tags.enabled else None
     if tag_set is not None:
         for path in sorted(generated - tag_set.pages.keys()):
             _plan_orphan(analysis, plan, notes[path])
-    deleted = [edit.path for edit in plan.edits if edit.new is None]
+    deleted = [path for path, reason in plan.reasons.items() if reason == UNUSED_TAG_PAGE]
     created = [page for page in (tag_set.pages if tag_set else ()) if page not in notes]
     names = LinkNames(analysis, add=created, remove=deleted)
     if tag_set is not None:
@@ -142,14 +174,19 @@ def _plan_backlinks(analysis: Analysis, plan: SyncPlan, names: LinkNames, skip: 
     notes = analysis.vault.notes
     titles = {path: note.title for path, note in notes.items()}
     published = {path for path, note in notes.items() if is_published(note, config.publish)}
+    link_for = NoteLinks(config.backlinks.style, names)
     for path, note in notes.items():
         if path in skip or not note.readable:
             continue
         found = analysis.backlinks.get(path, [])
         if path in published and not config.backlinks.include_unpublished:
             found = [b for b in found if b.source in published]
+        if not plan.make_edits and note.region(BACKLINKS_REGION) is None:
+            if found:  # a section would be added: what it would say does not matter here
+                _plan_region(analysis, plan, note, BACKLINKS_REGION, "", "backlinks")
+            continue
         linked, cited = group_backlinks(found, titles)
-        body = backlinks_body(config.backlinks.heading, linked, cited, config.backlinks.style, names)
+        body = backlinks_body(config.backlinks.heading, linked, cited, link_for)
         _plan_region(analysis, plan, note, BACKLINKS_REGION, body, "backlinks")
 
 
@@ -172,6 +209,16 @@ def _plan_region(
     if broken:  # malformed markers: the file is left alone, and the sync says why
         plan.diagnostics.extend(broken)
         return
+    verb = "removed" if body is None else "added" if current is None else "updated"
+    if not plan.make_edits:
+        if current is None and note.open_fence:
+            message = unclosed_fence_message(name, note.open_fence)
+            plan.diagnostics.append(
+                Diagnostic(note.path, note.open_fence, 0, UnclosedFenceError.code, message)
+            )
+        else:
+            plan.reasons[note.path] = f"{what} {verb}"
+        return
     try:
         old = read_file(_root(analysis), note.path)
     except OSError as error:
@@ -187,7 +234,6 @@ def _plan_region(
         plan.diagnostics.append(_internal_error(note.path, error))
         return
     if spliced.changed:
-        verb = "removed" if body is None else "added" if current is None else "updated"
         plan.add(FileEdit(note.path, old, spliced.text), f"{what} {verb}")
 
 
@@ -268,6 +314,7 @@ def _add_tag(
 def _plan_tag_pages(analysis: Analysis, plan: SyncPlan, names: LinkNames, tag_set: _TagSet) -> None:
     notes = analysis.vault.notes
     style = analysis.config.tags.style
+    link_for = NoteLinks(style, names)
 
     def page_link(page: str) -> str:
         # tag pages are linked by their full path: a bare name would change meaning as
@@ -276,9 +323,12 @@ def _plan_tag_pages(analysis: Analysis, plan: SyncPlan, names: LinkNames, tag_se
         return note_link(page, label, style, lambda path: path.removesuffix(".md"))
 
     for tag in sorted(tag_set.tags.values(), key=lambda t: t.page):
-        children = [(tag_set.tags[c].label, tag_set.tags[c].page) for c in sorted(tag.children)]
-        body = tag_index_body(tag.label, tag.notes, children, style, names, page_link)
         note = notes.get(tag.page)
+        if note is None and not plan.make_edits:
+            plan.reasons[tag.page] = "tag page created"
+            continue
+        children = [(tag_set.tags[c].label, tag_set.tags[c].page) for c in sorted(tag.children)]
+        body = tag_index_body(tag.label, tag.notes, children, link_for, page_link)
         if note is not None:
             _plan_region(analysis, plan, note, TAG_INDEX_REGION, body, "tag page")
         else:
@@ -319,7 +369,7 @@ def _plan_orphan(analysis: Analysis, plan: SyncPlan, note: Note) -> None:
         return
     title = note.frontmatter.get("title")
     if isinstance(title, str) and user_text == tag_page_preamble(title):
-        plan.add(FileEdit(note.path, old, None, (FixSpan(0, len(user_text), ""),)), "unused tag page removed")
+        plan.add(FileEdit(note.path, old, None, (FixSpan(0, len(user_text), ""),)), UNUSED_TAG_PAGE)
         return
     message = "no published note uses this tag any more; the page holds your text, so it stays"
     plan.diagnostics.append(Diagnostic(note.path, 1, 0, "PV403", message))

@@ -60,9 +60,7 @@ def check(
     """
     with errors_to_exit_codes():
         from ..check import FORMATTERS, Baseline, RuleSelection, all_diagnostics, run_check
-        from ..fixes import plan_fixes
         from ..pipeline import Analysis
-        from ..write import apply_edits
 
         config = session.config
         selection = RuleSelection(
@@ -70,11 +68,16 @@ def check(
             ignore=(*config.check.ignore, *ignore),
             severity={**config.check.severity, **_severity_pairs(severity)},
         )
-        analysis = Analysis(config, session.load())
+        analysis = Analysis(config, session.load(links=False))
         unwritten = []
         if fix:
+            from ..fixes import plan_fixes
+            from ..write import apply_edits
+
             root = Path(config.vault)
             wanted = [d for d in all_diagnostics(analysis, generated=False) if selection.rule_for(d.code)]
+            if analysis.vault.state is not None:  # the notes to fix, with their links
+                analysis.vault.state.complete(analysis.vault, {d.path for d in wanted})
             edits, fixed = plan_fixes(root, analysis.vault.notes, wanted)
             outcomes = apply_edits(root, edits)
             changed = {o.path for o in outcomes if o.changed}
@@ -89,7 +92,7 @@ def check(
                         f"fixed {diagnostic.path}:{diagnostic.line}: {diagnostic.code} {diagnostic.message}"
                     )
             if changed:
-                analysis = Analysis(config, session.load())
+                analysis = Analysis(config, session.load(links=False))
         baseline_file = baseline
         if baseline_file is None and config.check.baseline and write_baseline is None:
             base = config.source.parent if config.source else Path.cwd()

@@ -36,12 +36,15 @@ class Session:
 
         return load_config(vault=self.vault, config_file=self.config_file, overrides=self.overrides)
 
-    def load(self, rebuild: bool = False, stats: IndexStats | None = None) -> Vault:
-        """Index the vault, with a progress bar on a terminal when a cold run is long."""
+    def load(self, rebuild: bool = False, stats: IndexStats | None = None, links: bool = True) -> Vault:
+        """Index the vault, with a progress bar on a terminal when a cold run is long.
+        ``links=False``: notes from the cache come without their links (see load_vault)."""
         from ..vault import IndexStats, load_vault
 
         stats = stats if stats is not None else IndexStats()
-        vault = load_vault(config=self.config, rebuild=rebuild, stats=stats, progress=progress_bar)
+        vault = load_vault(
+            config=self.config, rebuild=rebuild, stats=stats, progress=progress_bar, links=links
+        )
         for warning in stats.warnings:
             click.echo(f"warning: {warning}", err=True)
         return vault
