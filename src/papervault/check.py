@@ -166,9 +166,9 @@ def _groups(paths: Iterable[str], key: Any) -> list[list[str]]:
 
 def stale_section_findings(analysis: Analysis) -> list[Diagnostic]:
     """PV401 for every file ``vault sync`` would change, plus what blocks a sync."""
-    from .sync import plan_sync
+    from .sync import pending_changes
 
-    plan = plan_sync(analysis, edits=False)
+    plan = pending_changes(analysis)
     found = list(plan.diagnostics)
     for path, reason in sorted(plan.reasons.items()):
         note = analysis.vault.notes.get(path)

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from .cache import CACHE_DIR, inside_vault
 from .config import Config
 from .errors import ConfigError
+from .incremental import diagnostics_from_json, diagnostics_to_json, memo_key, recall, remember
 from .model import Diagnostic, Link, Note, is_published
 from .pipeline import Analysis
 from .render import (
@@ -407,12 +408,30 @@ def sync_vault(
     only say what would change). One sync at a time per vault: a second process waits
     for the first and then finds nothing left to do."""
     root = Path(config.vault)
-    with vault_lock(root, enabled=not check):
-        removed = [] if check else remove_stale_temp_files(root)
-        vault = load_vault(config=config, stats=stats)
-        plan = plan_sync(Analysis(config, vault), backlinks=backlinks, tags=tags)
-        outcomes = apply_edits(root, plan.edits, check=check or diff, diff=diff)
+    dry = check or diff
+    with vault_lock(root, enabled=not dry):
+        removed = [] if dry else remove_stale_temp_files(root)
+        analysis = Analysis(config, load_vault(config=config, stats=stats, links=False))
+        if check and not diff:  # only which files would change: nothing to read or splice
+            plan = pending_changes(analysis, backlinks=backlinks, tags=tags)
+            outcomes = [WriteOutcome(path, "would-change") for path in sorted(plan.reasons)]
+        else:
+            plan = plan_sync(analysis, backlinks=backlinks, tags=tags)
+            outcomes = apply_edits(root, plan.edits, check=dry, diff=diff)
     return SyncResult(plan, outcomes, removed)
+
+
+def pending_changes(analysis: Analysis, *, backlinks: bool = True, tags: bool = True) -> SyncPlan:
+    """Which files ``vault sync`` would change, and why (``plan_sync`` without reading a
+    file); read back from the cache when nothing changed since it was last worked out."""
+    key = memo_key(analysis.vault, analysis.config, "sync", str(backlinks), str(tags))
+    remembered = recall(analysis.vault, "sync", key)
+    if remembered is not None:
+        reasons, diagnostics = remembered
+        return SyncPlan(make_edits=False, reasons=reasons, diagnostics=diagnostics_from_json(diagnostics))
+    plan = plan_sync(analysis, backlinks=backlinks, tags=tags, edits=False)
+    remember(analysis.vault, "sync", key, [plan.reasons, diagnostics_to_json(plan.diagnostics)])
+    return plan
 
 
 @contextlib.contextmanager
