@@ -205,7 +205,7 @@ def load_vault(
             entries[path] = (rows[path].summary, None)
             stats.reused += 1
         else:
-            entries[path] = _decode_parsed((path, size, mtime_ns, digest, parts, cacheable))
+            entries[path] = parts  # decoded when first used (`vault index` never does)
             stats.parsed += 1
         shas[path] = digest
         if cacheable:
@@ -214,7 +214,7 @@ def load_vault(
     order = {file.path: i for i, file in enumerate(note_files)}
     entries = dict(sorted(entries.items(), key=lambda item: order[item[0]]))
 
-    without_links = {p for p, value in entries.items() if not isinstance(value, Note)}
+    without_links = {p for p, value in entries.items() if isinstance(value, tuple) and value[1] is None}
     if links and without_links and cache is not None:
         details = cache.details(without_links)
         for path in list(without_links):
