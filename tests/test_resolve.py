@@ -347,7 +347,10 @@ def test_wikilinks_quartz_does_not_read(raw: str) -> None:
 
 @given(
     st.lists(
-        st.sampled_from(["a", " ", "|", "#", "##", "^", "[", "]", "\\", "!", "x.png", "é"]), max_size=8
+        st.sampled_from(
+            ["a", "A", " ", "\t", "|", "#", "##", "^", "[", "]", "\\", "!", "x.png", ".pdf", "https://", "é"]
+        ),
+        max_size=8,
     ).map(lambda parts: "[[" + "".join(parts) + "]]")
 )
 def test_quartz_wikilink_shortcut_agrees_with_the_regex(raw: str) -> None:

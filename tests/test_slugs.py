@@ -17,8 +17,11 @@ from papervault.slugs import (
     decode_uri,
     heading_ids,
     join_segments,
+    link_name,
+    link_name_literal,
     path_to_root,
     resolve_relative,
+    shortest_reaches,
     simplify_slug,
     slug_anchor,
     slug_tag,
@@ -430,6 +433,11 @@ def test_slugify_path_shortcut_agrees_with_the_literal_port(path: str, note: boo
     assert slugify_path(path, exclude_ext) == slugify_path_literal(path, exclude_ext)
 
 
+@given(target=_paths)
+def test_link_name_shortcut_agrees_with_the_literal_port(target: str) -> None:
+    assert link_name(target) == link_name_literal(target)
+
+
 @given(slug=_paths)
 def test_simplify_slug_shortcut_agrees_with_the_definition(slug: str) -> None:
     assert simplify_slug(slug) == (strip_slashes(trim_suffix(slug, "index"), only_prefix=True) or "/")
@@ -473,3 +481,17 @@ def test_shortest_and_absolute_do_not_depend_on_the_linking_page(target, sources
     slugs = SlugSet([slugify_path(f + ".md") for f in files])
     for strategy in ("shortest", "absolute"):
         assert len({crawl_link(source, target, strategy, slugs) for source in sources}) == 1
+
+
+@example(files=["a/My Note", "b/Other"], note=True, source_slug="x/y")
+@example(files=["img/fig 1.png"], note=False, source_slug="x")
+@given(files=st.lists(_paths, min_size=1, max_size=6), note=st.booleans(), source_slug=_note_slugs)
+def test_shortest_reaches_agrees_with_crawl_link(files, note, source_slug) -> None:
+    # a file's own name (a note's without .md), as the resolver's name table asks it
+    paths = [f + ".md" if note else f for f in files]
+    slugs = SlugSet([slugify_path(path) for path in paths])
+    for path in paths:
+        name = path.removesuffix(".md").rpartition("/")[2]
+        slug = slugify_path(path)
+        if shortest_reaches(name, slug, slugs):
+            assert crawl_link(source_slug, name, "shortest", slugs) == slug

@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, Literal, NamedTuple, get_args
 
 from .config import Resolution as Mode
@@ -60,15 +61,13 @@ from .slugs import (
     Strategy,
     crawl_link,
     heading_ids,
-    is_folder_path,
-    plain_slug,
+    link_name,
+    shortest_reaches,
     simplify_slug,
     slug_anchor,
     slug_tag,
     slugify_path,
     split_anchor,
-    strip_slashes,
-    transform_internal_link,
 )
 
 MODES: tuple[Mode, ...] = get_args(Mode)
@@ -103,6 +102,8 @@ _QUARTZ_AUDIO = frozenset({".mp3", ".webm", ".wav", ".m4a", ".ogg", ".3gp", ".fl
 _QUARTZ_MEDIA = _QUARTZ_IMAGE | _QUARTZ_VIDEO | _QUARTZ_AUDIO | {".pdf"}
 _WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:[\\/]")
 # a path with an empty, `.`-led or backslashed segment
+# a relative path whose ./ and ../ segments all come first, and no segment is empty
+_PLAIN_RELATIVE = re.compile(r"(?:\.\.?/)*[^/.][^/]*(?:/[^/.][^/]*)*\Z")
 _ODD_SEGMENTS = re.compile(r"\A[/.]|/\Z|//|/\.|\\")
 # characters Obsidian drops when it matches a heading subpath
 _OBSIDIAN_HEADING_NOISE = re.compile(r"[\[\]#|^\\:%]")
@@ -200,12 +201,14 @@ class ResolvedVault:
         with _collector_paused():
             probes = [None if m == self.mode else Resolver(index, m) for m in PROBE_MODES]
             diagnose = _Diagnose(self.mode, index)
-            for path, own in self.resolutions.items():
+            resolutions = self.resolutions
+            for path, note in index.note_items:
+                own = resolutions.get(path)
                 if own:
-                    note = index.notes[path]
                     # in the probe modes only the outcomes count: no Resolution objects
                     obsidian, quartz = (
-                        own if probe is None else probe.outcomes(path, note.links) for probe in probes
+                        map(_OUTCOME, own) if probe is None else probe.outcomes(path, note.links)
+                        for probe in probes
                     )
                     diagnose.note(note, own, obsidian, quartz)
             return tuple(sorted(diagnose.found, key=Diagnostic.sort_key))
@@ -230,6 +233,11 @@ def _folder(path: str) -> str:
 def _quartz_globs(path: str) -> bool:
     """Whether Quartz's ``glob("**/*.*")`` finds the file (a dot in the name, no dot-folders)."""
     return "." in path.rpartition("/")[2] and "/." not in "/" + path
+
+
+def _plain_name(name: str) -> bool:
+    """A name read the same from any folder: no ``/`` or ``\\``, not led by ``.``."""
+    return bool(name) and name[0] != "." and "/" not in name and "\\" not in name
 
 
 def _add(table: dict[str, list[str]], key: str, path: str) -> None:
@@ -270,6 +278,7 @@ class VaultIndex:
         # each mode's resolver caches, shared by every Resolver of this index and mode
         self._memos: dict[Mode, _Memos] = {}
         self._names: dict[tuple[LinkKind, str], str] = {}
+        self._resolved: dict[tuple[str, str | None], Outcome] = {}
 
     def memos(self, mode: Mode) -> _Memos:
         found = self._memos.get(mode)
@@ -319,6 +328,19 @@ class VaultIndex:
             _add(by_key, key, path)
             _add(by_name, key.rpartition("/")[2], path)
         return by_key, by_name
+
+    @cached_property
+    def obsidian_names(self) -> dict[str, str]:
+        """Plain names (no ``/`` or ``\\``, no leading ``.``, no ``.md``) that name one file
+        only, in any case: as written here, ``[[name]]`` resolves to that file."""
+        table: dict[str, str] = {}
+        by_name = self.by_name
+        for path, kind in self.kinds.items():
+            name = (_note_key(path) if kind == "note" else path).rpartition("/")[2]
+            lower = name.lower()
+            if len(by_name[lower]) == 1 and not lower.endswith(NOTE_SUFFIX) and _plain_name(name):
+                table[name] = path
+        return table
 
     @cached_property
     def by_alias(self) -> dict[str, list[str]]:
@@ -373,6 +395,28 @@ class VaultIndex:
         found = SlugSet(slugs[path] for path in self.globbed if path not in ignored)
         for slug, owners in self.alias_slugs.items():
             found.extend([slug] * len(owners))
+        return found
+
+    @cached_property
+    def quartz_names(self) -> dict[str, str]:
+        """File names that Quartz's ``shortest`` strategy resolves to their one file."""
+        table: dict[str, str] = {}
+        slugs = self.source_slugs
+        slug_set = self.slug_set
+        files = self.slug_files
+        for path, kind in self.kinds.items():
+            name = (_note_key(path) if kind == "note" else path).rpartition("/")[2]
+            slug = slugs[path]
+            if shortest_reaches(name, slug, slug_set) and files.get(slug) == [path]:
+                table[name] = path
+        return table
+
+    def resolved(self, path: str, slug: str | None = None) -> Outcome:
+        """The one outcome of every link form that resolves to ``path`` exactly."""
+        key = (path, slug)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = Outcome(path, self.kinds[path], "resolved", slug=slug)
         return found
 
     @cached_property
@@ -715,12 +759,27 @@ class Resolver:
     # ------------------------------------------------------------------ Obsidian
 
     def _obsidian_outcome(self, folder: str, target: str, wikilink: bool) -> Outcome:
+        index = self.index
+        if wikilink and not folder:
+            named = index.obsidian_names.get(target)
+            if named is not None:  # the one file of that name, written in its own case
+                return index.resolved(named)
+        elif (
+            not wikilink and "\\" not in target and _PLAIN_RELATIVE.match(target) and not _is_absolute(target)
+        ):
+            joined = _join_relative(folder, target)
+            if joined is None:
+                return _OUTSIDE
+            if self._is_exact_path(joined):  # a file's path, in its own case and no other
+                return index.resolved(joined)
         if _escapes(folder, target):
             return _OUTSIDE
         matches = self._obsidian_matches(folder, target.replace("\\", "/"), wikilink)
         if len(matches) == 1:
             path = matches[0]
-            return Outcome(path, self.index.kinds[path], "resolved", (), not self._same_case(path, target))
+            if self._same_case(path, target):
+                return index.resolved(path)
+            return Outcome(path, index.kinds[path], "resolved", (), True)
         if matches:
             return Outcome(None, None, "ambiguous", tuple(matches))
         name = _note_key(target).strip().lower()
@@ -747,6 +806,15 @@ class Resolver:
 
     def _key(self, target: str) -> str:
         return target[: -len(NOTE_SUFFIX)] if target.lower().endswith(NOTE_SUFFIX) else target
+
+    def _is_exact_path(self, path: str) -> bool:
+        """Whether ``path`` (a link read as a vault path) matches that file and no other."""
+        kind = self.index.kinds.get(path)
+        lower = path.lower()
+        by_key = self.index.by_key
+        if kind == "note" and lower.endswith(NOTE_SUFFIX):  # read as x.md, or as the note x
+            return lower not in by_key and by_key.get(lower[: -len(NOTE_SUFFIX)]) == [path]
+        return kind == "attachment" and not lower.endswith(NOTE_SUFFIX) and by_key.get(lower) == [path]
 
     def _link_key(self, path: str) -> str:
         return _note_key(path) if self.index.kinds[path] == "note" else path
@@ -833,11 +901,15 @@ class Resolver:
 
     def _quartz_outcome(self, source_slug: str, href: str, strategy: Strategy, counted: bool) -> Outcome:
         index = self.index
+        if strategy == "shortest":
+            named = index.quartz_names.get(href)
+            if named is not None:  # a file's own name, and no other file's
+                return index.resolved(named, simplify_slug(index.source_slugs[named]) if counted else None)
         full = crawl_link(source_slug, href, strategy, index.slug_set)
         slug = simplify_slug(full) if counted else None
         files = index.slug_files.get(full, [])
         if len(files) == 1:
-            return Outcome(files[0], index.kinds[files[0]], "resolved", slug=slug)
+            return index.resolved(files[0], slug)
         if files:  # two files publish to one slug
             return Outcome(None, None, "ambiguous", tuple(sorted(files)), slug=slug)
         owners = index.alias_slugs.get(full)
@@ -845,7 +917,7 @@ class Resolver:
             return Outcome(None, None, "alias", tuple(sorted(owners)), slug=slug)
         if full in index.generated_slugs:
             return Outcome(None, None, "generated", slug=slug)
-        name = strip_slashes(transform_internal_link(href)[1:]).split("#", 1)[0]
+        name = link_name(href)
         shortest_name = strategy == "shortest" and "/" not in name
         if shortest_name:
             named = self._owners(index.slug_set.named(name))
@@ -869,6 +941,7 @@ class Resolver:
 
 _WIKILINK_OPENERS = ("[[", "![[")
 _WIKILINK_SPECIAL = re.compile(r"[#\[\]\\]")
+_WIKILINK_BRACKETS = re.compile(r"[\[\]\\]")
 _UNCHECKED: Any = object()
 _EXACT = "\0"  # marks an anchor Quartz does not slug (a markdown same-page href)
 _EMPTY = Outcome(None, None, "empty")
@@ -907,6 +980,15 @@ def _quartz_wikilink(raw: str) -> tuple[str, str] | None:
         target, bar, alias = inner.partition("|")
         ok = raw.endswith("]]") and raw.startswith(("[[", "![[")) and (not bar or alias)
         return (target.strip(), "") if ok else None
+    if raw.endswith("]]") and raw.startswith(("[[", "![[")) and not _WIKILINK_BRACKETS.search(inner):
+        head, bar, alias = inner.partition("|")
+        target, _, anchor = head.partition("#")
+        if anchor and "#" not in anchor and (not bar or (alias and "#" not in alias)):
+            # one plain #anchor: both matches succeed unless the slugged anchor is empty
+            if target and _QUARTZ_EXTERNAL.match(target):
+                return target.strip(), ""
+            shown = (anchor if target.endswith(".pdf") else slug_anchor(anchor)).rstrip()
+            return (target.strip(), "#" + shown) if shown else None
     return _quartz_wikilink_literal(raw)
 
 
@@ -931,8 +1013,7 @@ def _quartz_wikilink_literal(raw: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- the vault
 
 
-# where a link leads in a probe mode: its Resolution (the vault's own mode) or just its Outcome
-_Probed = Resolution | Outcome
+_OUTCOME = itemgetter(2)  # Resolution.outcome, at C speed
 
 
 @dataclass(slots=True)
@@ -947,8 +1028,8 @@ class _Diagnose:
         self,
         note: Note,
         own: tuple[Resolution, ...],
-        obsidian: Sequence[_Probed],
-        quartz: Sequence[_Probed],
+        obsidian: Iterable[Outcome],
+        quartz: Iterable[Outcome],
     ) -> None:
         path = note.path
         published = self.index.published(path)
@@ -956,10 +1037,15 @@ class _Diagnose:
         found = self.found
         for this, in_obsidian, in_quartz in zip(own, obsidian, quartz, strict=True):
             outcome = this.outcome
-            before = len(found)
-            if outcome.status != "resolved" or outcome.case_only or this.anchor_ok is False:
-                self.problems(this)
             target = outcome.target
+            if outcome.status == "resolved" and not outcome.case_only and this.anchor_ok is not False:
+                if published and target in unpublished and target != path:
+                    self.unpublished(this)
+                elif in_obsidian.target != in_quartz.target and not this.link.in_frontmatter:
+                    self.divergence(this, in_obsidian, in_quartz)
+                continue
+            before = len(found)
+            self.problems(this)
             if published and target in unpublished and target != path:
                 self.unpublished(this)
             diverges = in_obsidian.target != in_quartz.target
@@ -1042,7 +1128,7 @@ class _Diagnose:
         text = link_text(found.link)
         self.add(found, "PV209", f"{text} links to {target}, which is {why}: broken once published")
 
-    def divergence(self, this: Resolution, obsidian: _Probed, quartz: _Probed) -> None:
+    def divergence(self, this: Resolution, obsidian: Outcome, quartz: Outcome) -> None:
         if obsidian.target == quartz.target:
             return
         if quartz.status == "ignored":
@@ -1102,35 +1188,18 @@ def _unique_name(index: VaultIndex, path: str, name: str) -> bool:
     """Whether ``[[name]]`` leads to ``path`` in Obsidian and in Quartz ``shortest``,
     decided from the lookup tables: it is the one file of that name in both tools.
 
-    Only for plain names (no ``. .. / \\ # [ ] | % ?``, no outer spaces, not an
-    ``index``), where both resolvers' first rule is exactly this table lookup; for any
-    other name the resolvers are asked.
+    Only for plain names (no ``/ \\ # [ ] | % ?``, no outer spaces), which both tools read
+    as written; for any other name the resolvers are asked.
     """
-    if (
-        not name
-        or name[0] == "."
-        or name != name.strip()
-        or not _NAME_SPECIAL.isdisjoint(name)
-        or name.lower().endswith(NOTE_SUFFIX)
-        or is_folder_path(name)
-    ):
-        return False
-    # Obsidian: no other file has the name (a root-level file of that name is this one)
-    if index.by_name.get(name.lower()) != [path]:
-        return False
-    # Quartz shortest: the name's slug is the last segment of exactly one slug, this file's
-    slug = index.source_slugs.get(path)
-    canonical = slugify_path(name)
     return (
-        slug is not None
-        and not is_folder_path(canonical)
-        and index.slug_set.named(canonical) == [slug]
-        and plain_slug(slug)
-        and index.slug_files.get(slug) == [path]
+        name == name.strip()
+        and _NAME_SPECIAL.isdisjoint(name)
+        and index.obsidian_names.get(name) == path
+        and index.quartz_names.get(name) == path
     )
 
 
-def _describe(found: _Probed) -> str:
+def _describe(found: Outcome) -> str:
     """Where a resolution leads, for a divergence message."""
     if found.target is not None:
         return found.target

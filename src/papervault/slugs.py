@@ -411,6 +411,46 @@ def _resolve_url_path(base_path: str, reference: str) -> str:
     return "/" + "/".join(path)
 
 
+def link_name(target: str) -> str:
+    """What ``shortest`` compares with the last segment of each slug for a link target:
+    the target as a slug, without its anchor."""
+    if _SIMPLE_NAME.match(target) and not is_folder_path(target):
+        canonical = slugify_path(target)  # a bare file name: nothing to decode or strip
+        if not is_folder_path(canonical):
+            return canonical
+    return link_name_literal(target)
+
+
+def link_name_literal(target: str) -> str:
+    """:func:`link_name` as Quartz computes it, through the relative URL."""
+    return strip_slashes(transform_internal_link(target)[1:]).split("#", 1)[0]
+
+
+def shortest_reaches(name: str, slug: str, slugs: SlugSet) -> bool:
+    """Whether, under ``shortest``, the link ``name`` leads to the file at ``slug`` from any
+    page, where ``name`` is that file's own name (a note's without ``.md``).
+
+    For the plain names accepted here, the name's slug is the last segment of ``slug``, so
+    nothing is slugified: the link leads there when that is the one slug of that name.
+    ``False`` also means "not decided here" (ask :func:`crawl_link`).
+    """
+    if (
+        not _SIMPLE_NAME.match(name)
+        or name.endswith("undefined")  # Quartz quirk: slugify_path strips it
+        or name.lower().endswith((".md", ".html"))
+        or is_folder_path(name)
+    ):
+        return False
+    canonical = slug.rpartition("/")[2]
+    return (
+        bool(canonical)
+        and not is_folder_path(canonical)
+        and plain_slug(canonical)
+        and plain_slug(slug)
+        and slugs.named(canonical) == [slug]
+    )
+
+
 def crawl_link(source: str, target: str, strategy: Strategy, slugs: SlugSet) -> str:
     """The full slug Quartz's ``CrawlLinks`` records for an internal href on ``source``.
 
@@ -472,11 +512,18 @@ def _crawl_from_root(target: str, strategy: Strategy, slugs: SlugSet) -> str | N
         return None
     folder = is_folder_path(path)
     segments = [segment for segment in path.split("/") if segment]
-    if any(segment in _RELATIVE_SEGMENTS for segment in segments):
+    dots = 0
+    while dots < len(segments) and segments[dots] in _RELATIVE_SEGMENTS:
+        dots += 1
+    if any(segment in _RELATIVE_SEGMENTS for segment in segments[dots:]):
         return None
-    joined = join_segments("", strip_slashes(simplify_slug(slugify_path("/".join(segments)))))
+    joined = join_segments("", strip_slashes(simplify_slug(slugify_path("/".join(segments[dots:])))))
     if joined.startswith(".") or (joined and not plain_slug(joined)):
         return None
+    if dots and segments[:dots] != ["."]:  # (a lone ./ changes nothing)
+        # Quartz quirk: leading ./ and ../ climb to the root and stop there, and a path
+        # that keeps a / is never looked up by name: the slug, from the root
+        return joined if joined and not folder else None
     target_slug = ("./" + joined if joined else ".") + ("/" if folder else "")
     canonical = strip_slashes(target_slug[1:])
     if strategy == "shortest":
