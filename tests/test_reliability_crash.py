@@ -348,3 +348,50 @@ def test_a_write_error_on_one_file_fails_that_file_only(
     assert "tags/topic.md" in after and temp_files(after) == []
     again = CliRunner().invoke(main, ["-C", str(root), "sync"])
     assert again.exit_code == 1 and again.stdout == "b.md: backlinks added\n", "the next run finishes the job"
+
+
+@pytest.fixture
+def small_disk(request: pytest.FixtureRequest) -> Path:
+    """A real 256 KiB file system (tmpfs), for a real full disk; root only."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small tmpfs needs root")
+    where = Path(tempfile.mkdtemp(prefix="papervault-disk-"))
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(where)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        where.rmdir()
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+
+    def unmount() -> None:
+        subprocess.run(["umount", str(where)], check=False)
+        where.rmdir()
+
+    request.addfinalizer(unmount)
+    return where
+
+
+def test_a_really_full_disk_fails_the_file_that_does_not_fit(small_disk: Path) -> None:
+    root = write_vault(
+        small_disk / "v",
+        {"hub.md": "[[a]] [[big]] [[c]]", "a.md": "a\n", "big.md": "x\n" * 30_000, "c.md": "c\n"},
+    )
+    page = os.statvfs(small_disk).f_frsize
+    (small_disk / ".papervault-filler").write_bytes(b"\0")  # grown below
+    (root / ".papervault").mkdir()
+    (root / ".papervault" / "sync.lock").touch()
+    free = os.statvfs(small_disk).f_bavail * page
+    with open(small_disk / ".papervault-filler", "wb") as filler:
+        filler.write(b"\0" * (free - 4 * page))  # room for small files, not for big.md again
+    before = snapshot(root)
+    result = CliRunner().invoke(main, ["-C", str(root), "--no-cache", "sync", "--no-tags"])
+    assert result.exit_code == 1, result.output
+    assert "big.md:1: PV404 could not update the file: No space left on device" in result.stderr.splitlines()
+    after = snapshot(root)
+    assert after["big.md"] == before["big.md"] and temp_files(after) == []
+    assert (
+        "papervault:backlinks" in after["a.md"].decode() and "papervault:backlinks" in after["c.md"].decode()
+    )
+    (small_disk / ".papervault-filler").unlink()
+    again = CliRunner().invoke(main, ["-C", str(root), "--no-cache", "sync", "--no-tags"])
+    assert again.exit_code == 1 and again.stdout == "big.md: backlinks added\n"
