@@ -302,11 +302,16 @@ class _Locator:
     def find_line_start(self, needle: str, prefix: re.Pattern[str]) -> int:
         """Offset of ``needle`` where only ``prefix`` stands before it on its line."""
         position = self.cursor
+        line_start = line_end = -1
         while needle:
             found = self.text.find(needle, position)
             if found < 0:
                 break
-            if prefix.fullmatch(self.text, self.text.rfind("\n", 0, found) + 1, found):
+            if found > line_end:  # a new line: its start is searched once, not per occurrence
+                line_start = self.text.rfind("\n", 0, found) + 1
+                line_end = self.text.find("\n", found)
+                line_end = len(self.text) if line_end < 0 else line_end
+            if prefix.fullmatch(self.text, line_start, found):
                 self.cursor = found
                 return found
             position = found + 1
@@ -684,17 +689,29 @@ def _frontmatter_links(front: metadata.Frontmatter) -> Iterator[Link]:
     """Wikilinks in frontmatter values (``related: "[[Other]]"``): real links since Obsidian 1.4."""
     if "[[" not in front.yaml:
         return
+    yaml = front.yaml
     cursor = 0
+    # lines are counted on from the last link, not from the top (many links stay linear)
+    counted_to = line_start = lines_before = 0
     for value in _strings(front.data):
         for m in _FRONTMATTER_WIKILINK.finditer(value):
             raw = m.group(0)
-            found = front.yaml.find(raw, cursor)
+            found = yaml.find(raw, cursor)
             if found < 0:
-                found = front.yaml.find(raw)
+                found = yaml.find(raw)
             else:
                 cursor = found + len(raw)
-            line = 2 + front.yaml.count("\n", 0, max(found, 0))
-            column = found - front.yaml.rfind("\n", 0, found) if found >= 0 else 0
+            if found < 0:
+                line, column = 2, 0
+            else:
+                if found < counted_to:
+                    counted_to = line_start = lines_before = 0
+                newlines = yaml.count("\n", counted_to, found)
+                if newlines:
+                    lines_before += newlines
+                    line_start = yaml.rfind("\n", counted_to, found) + 1
+                counted_to = found
+                line, column = 2 + lines_before, found - line_start + 1
             target, anchor, display = split_wikilink(raw)
             kind = EMBED if raw.startswith("!") else WIKILINK
             yield Link(kind, target, anchor, display, raw, line, column, in_frontmatter=True)
