@@ -42,7 +42,7 @@ from .splice import strip_regions_with_cuts
 
 #: bump whenever parsing would produce a different Note for the same bytes (it
 #: invalidates every cached parse)
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 BOM = "\ufeff"
 #: fills the start of a masked span that has text after it on the same line, so that the
@@ -114,6 +114,36 @@ def _heading_text(md: Any) -> None:
         md.block.register(rule, None, keep_text)
 
 
+def _quote_order(md: Any) -> None:
+    """mistune plugin: keep a block quote before the block that ends it.
+
+    mistune 3.4 parses the block that ends a lazy block quote (a list, HTML) first and
+    then inserts the quote before the *last* token; when that block added more tokens
+    (``> > x`` then ``- a`` then ``# H``) the quote lands after the list, and the in-order
+    locate would look for the quote's links after the list's.
+    """
+    original = md.block.parse_block_quote
+
+    def in_order(block: Any, m: re.Match[str], state: Any) -> Any:
+        before = len(state.tokens)
+        inserted: list[Any] = []
+        shadowed = vars(state).get("prepend_token")  # a quote being parsed on the same state
+        state.prepend_token = lambda token: (inserted.append(token), type(state).prepend_token(state, token))
+        try:
+            end = original(m, state)
+        finally:
+            if shadowed is None:
+                del state.prepend_token
+            else:
+                state.prepend_token = shadowed
+        for token in inserted:
+            index = next(i for i, t in enumerate(state.tokens) if t is token)
+            state.tokens.insert(before, state.tokens.pop(index))
+        return end
+
+    md.block.register("block_quote", None, in_order)
+
+
 _markdown: Any = None
 
 
@@ -151,7 +181,8 @@ def markdown_parser() -> Any:
         for rule in ("emphasis", "linebreak", "softbreak"):
             if rule in inline.rules:
                 inline.rules.remove(rule)
-        _markdown = mistune.Markdown(renderer=None, inline=inline, plugins=[obsidian, _heading_text])
+        plugins = [obsidian, _heading_text, _quote_order]
+        _markdown = mistune.Markdown(renderer=None, inline=inline, plugins=plugins)
     return _markdown
 
 
