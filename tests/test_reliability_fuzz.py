@@ -95,9 +95,13 @@ def test_every_real_note_passes_the_checks() -> None:
 
 @pytest.mark.slow
 def test_parser_and_extractor_long_run() -> None:
-    both = settings(SETTINGS, max_examples=SLOW_EXAMPLES, database=None)
-    both(given(markdown_documents())(lambda text: (parse_and_check(text), extractor_spans_hold(text))))()
-    both(given(st.text(max_size=2000))(lambda text: (parse_and_check(text), extractor_spans_hold(text))))()
+    def both(text: str) -> None:
+        parse_and_check(text)
+        extractor_spans_hold(text)
+
+    long_run = settings(SETTINGS, max_examples=SLOW_EXAMPLES, database=None)
+    long_run(given(markdown_documents())(both))()
+    long_run(given(st.text(max_size=2000))(both))()
     print(f"fuzz: {2 * SLOW_EXAMPLES} hypothesis examples; unchecked: {UNCHECKED}")
 
 
