@@ -240,3 +240,18 @@ def test_positions_after_a_nested_quote_ended_by_a_list(data: bytes) -> None:
     note = parse_text(data.decode(), "a.md")
     check_note(data, note)
     assert [link.line for link in note.links] == sorted(link.line for link in note.links)
+
+
+# --- found by the 10,000-example run: removing a region joined the text around it ----------------
+
+
+def test_removing_a_region_between_html_and_a_link_is_still_a_fixed_point(tmp_path: Path) -> None:
+    """Removing the region (and its blank line) put ``[[c]]`` inside the HTML block above
+    it, so the next sync removed c's backlinks: fixed when the parser started reading notes
+    without their regions (bc0b4d1)."""
+    region = "<!-- papervault:backlinks:start -->\n- stale\n<!-- papervault:backlinks:end -->\n"
+    root = write_vault(tmp_path / "v", {"b.md": f"<div>\nx\n</div>\n\n{region}[[c]]\n", "c.md": "c\n"})
+    run(root, "sync", "--no-tags")
+    first = {p.name: p.read_bytes() for p in root.glob("*.md")}
+    code, out, _ = run(root, "sync", "--no-tags")
+    assert (code, out) == (0, "") and {p.name: p.read_bytes() for p in root.glob("*.md")} == first
