@@ -566,10 +566,11 @@ class _Walker:
         found: list[tuple[int, int, str | None, str | None, bool]] = []
         if self.in_link == 0 and "://" in text:
             found.extend((start, end, None, None, True) for start, end, _ in citations.iter_urls(text))
-        found.extend(
-            (start, end, paper, version, False)
-            for start, end, paper, version in citations.find_mentions(text)
-        )
+        if citations.might_mention(text):  # most text mentions no paper: skip the scanners
+            mentions = citations.find_mentions(text)
+            found.extend((start, end, paper, version, False) for start, end, paper, version in mentions)
+        if not found:
+            return
         found.sort()
         for start, end, paper, version, is_url in found:
             matched = text[start:end]
