@@ -158,9 +158,9 @@ def test_rebuild_parses_everything(vault: Path) -> None:
 
 
 def test_parser_version_change_rebuilds(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import papervault.parse
+    import papervault.cache
 
-    monkeypatch.setattr(papervault.parse, "PARSER_VERSION", papervault.parse.PARSER_VERSION + 1)
+    monkeypatch.setattr(papervault.cache, "PARSER_VERSION", papervault.cache.PARSER_VERSION + 1)
     _, _, stats = cold_and_warm(vault)
     assert stats.parsed == stats.notes
 

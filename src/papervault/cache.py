@@ -31,6 +31,7 @@ from typing import Any
 
 from . import __version__
 from .model import (
+    PARSER_VERSION,
     BlockId,
     Citation,
     Diagnostic,
@@ -56,8 +57,6 @@ RACY_WINDOW_NS = 2_000_000_000
 def parser_fingerprint() -> str:
     """Everything that changes what parsing produces; a change rebuilds the cache."""
     from importlib.metadata import version
-
-    from .parse import PARSER_VERSION
 
     # the stored layout of a note is its fields' order: a new field changes the format
     layout = hashlib.sha1(repr([_NOTE_FIELDS, *_FIELD_NAMES.values()]).encode(), usedforsecurity=False)

@@ -26,7 +26,6 @@ from .incremental import diagnostics_from_json, diagnostics_to_json, memo_key, r
 from .model import Diagnostic, Severity, Vault
 from .pipeline import Analysis
 from .rules import RULES, Rule, lookup
-from .slugs import slugify_path
 
 BASELINE_VERSION = 1
 _LINE_NUMBERS = re.compile(r"\blines? \d+(?:[-–]\d+)?")
@@ -131,6 +130,8 @@ def fingerprint(diagnostic: Diagnostic) -> str:
 def consistency_findings(vault: Vault) -> list[Diagnostic]:
     """PV301 tags differing only in case, PV302 file names differing only in case, PV303
     files that Quartz publishes under one slug."""
+    from .slugs import slugify_path
+
     found: list[Diagnostic] = []
     spellings: dict[str, dict[str, tuple[str, int, int]]] = defaultdict(dict)
     for path, note in vault.notes.items():

@@ -19,11 +19,13 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .model import EMBED, Diagnostic, Note, Vault
-from .resolve import Resolution, resolve_vault
+
+if TYPE_CHECKING:
+    from .resolve import Resolution
 
 #: one resolved link that makes a backlink: target note, is it an embed, line, section
 EdgeFact = tuple[str, bool, int, str]
@@ -130,6 +132,8 @@ def link_facts(vault: Vault, config: Config) -> LinkFacts:
                 pass  # a damaged row: resolve the note again
         stale.add(path)
     if stale:
+        from .resolve import resolve_vault  # not needed when every note's result is cached
+
         if state is not None:
             state.complete(vault, stale)
         view = dataclasses.replace(vault, notes=_WithoutLinks(vault.notes, stale))

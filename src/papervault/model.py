@@ -21,6 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+#: bump whenever parsing (parse.py) would produce a different Note for the same bytes: it
+#: invalidates every cached parse. Kept here, with the layout it versions, so that a warm
+#: run can check the cache without importing the parser.
+PARSER_VERSION = 4
+
 LinkKind = Literal["wikilink", "embed", "markdown"]
 TagSource = Literal["frontmatter", "inline"]
 Severity = Literal["error", "warning"]

@@ -26,6 +26,7 @@ from . import citations, metadata, regions
 from .model import (
     EMBED,
     MARKDOWN,
+    PARSER_VERSION,  # noqa: F401 - re-exported: it versions this parser
     WIKILINK,
     BlockId,
     Citation,
@@ -39,10 +40,6 @@ from .model import (
     Tag,
 )
 from .splice import strip_regions_with_cuts
-
-#: bump whenever parsing would produce a different Note for the same bytes (it
-#: invalidates every cached parse)
-PARSER_VERSION = 4
 
 BOM = "\ufeff"
 #: fills the start of a masked span that has text after it on the same line, so that the

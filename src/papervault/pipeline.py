@@ -16,10 +16,11 @@ from .config import Config
 from .incremental import LinkFacts, edge_facts, link_facts
 from .model import Diagnostic, Vault
 from .papers import PaperIndex, index_papers
-from .resolve import ResolvedVault, resolve_vault
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from .resolve import ResolvedVault
 
 
 @dataclass
@@ -33,6 +34,8 @@ class Analysis:
     @cached_property
     def resolved(self) -> ResolvedVault:
         """Every link resolved (what the graph needs): loads every note in full."""
+        from .resolve import resolve_vault
+
         if self.vault.state is not None:
             self.vault.state.complete(self.vault)
         return resolve_vault(self.vault, self.config.links.resolution, self.config.publish)
