@@ -484,6 +484,8 @@ def test_shortest_and_absolute_do_not_depend_on_the_linking_page(target, sources
 
 
 @example(files=["a/My Note", "b/Other"], note=True, source_slug="x/y")
+@example(files=["a.md"], note=True, source_slug="a")
+@example(files=["_index.png"], note=True, source_slug="a")
 @example(files=["img/fig 1.png"], note=False, source_slug="x")
 @given(files=st.lists(_paths, min_size=1, max_size=6), note=st.booleans(), source_slug=_note_slugs)
 def test_shortest_reaches_agrees_with_crawl_link(files, note, source_slug) -> None:
@@ -491,7 +493,9 @@ def test_shortest_reaches_agrees_with_crawl_link(files, note, source_slug) -> No
     paths = [f + ".md" if note else f for f in files]
     slugs = SlugSet([slugify_path(path) for path in paths])
     for path in paths:
-        name = path.removesuffix(".md").rpartition("/")[2]
+        name = path.rpartition("/")[2]
         slug = slugify_path(path)
         if shortest_reaches(name, slug, slugs):
             assert crawl_link(source_slug, name, "shortest", slugs) == slug
+        if name.endswith(".md") and shortest_reaches(name[:-3], slug, slugs, without_md=True):
+            assert crawl_link(source_slug, name[:-3], "shortest", slugs) == slug

@@ -36,7 +36,7 @@ from __future__ import annotations
 import gc
 import html
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,13 +61,16 @@ from .slugs import (
     Strategy,
     crawl_link,
     heading_ids,
+    is_folder_path,
     link_name,
-    shortest_reaches,
+    plain_slug,
     simplify_slug,
     slug_anchor,
     slug_tag,
+    slug_tail_name,
     slugify_path,
     split_anchor,
+    unique_by_name,
 )
 
 MODES: tuple[Mode, ...] = get_args(Mode)
@@ -109,9 +112,9 @@ _ODD_SEGMENTS = re.compile(r"\A[/.]|/\Z|//|/\.|\\")
 _OBSIDIAN_HEADING_NOISE = re.compile(r"[\[\]#|^\\:%]")
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """Where a link leads, in one mode; every link of the same form shares one.
+class Outcome(NamedTuple):
+    """Where a link leads, in one mode; every link of the same form shares one (a named
+    tuple, like :class:`Resolution`, because tens of thousands are made per vault).
 
     ``target`` is a vault path (a note, or an attachment when ``target_kind ==
     "attachment"``), or ``None``. ``candidates`` names the notes the link could mean when
@@ -253,6 +256,8 @@ class _Memos:
     """What one mode's resolvers have worked out, by what it depends on (see :class:`Resolver`)."""
 
     named: dict[str, Form] = field(default_factory=dict)
+    named_embeds: dict[str, Form] = field(default_factory=dict)
+    raws: dict[str, tuple[str, LinkKind, Form]] = field(default_factory=dict)
     forms: dict[tuple[object, ...], Form] = field(default_factory=dict)
     hrefs: dict[tuple[str, str, bool], Outcome] = field(default_factory=dict)
     anchors: dict[tuple[str, str], bool | None] = field(default_factory=dict)
@@ -279,6 +284,8 @@ class VaultIndex:
         self._memos: dict[Mode, _Memos] = {}
         self._names: dict[tuple[LinkKind, str], str] = {}
         self._resolved: dict[tuple[str, str | None], Outcome] = {}
+        self._anchor_keys: dict[str, list[str]] = {}
+        self._anchor_slugs: dict[str, str] = {}
 
     def memos(self, mode: Mode) -> _Memos:
         found = self._memos.get(mode)
@@ -399,16 +406,24 @@ class VaultIndex:
 
     @cached_property
     def quartz_names(self) -> dict[str, str]:
-        """File names that Quartz's ``shortest`` strategy resolves to their one file."""
+        """File names (a note's with and without ``.md``) that Quartz's ``shortest``
+        strategy resolves to their one file."""
         table: dict[str, str] = {}
         slugs = self.source_slugs
         slug_set = self.slug_set
         files = self.slug_files
         for path, kind in self.kinds.items():
-            name = (_note_key(path) if kind == "note" else path).rpartition("/")[2]
             slug = slugs[path]
-            if shortest_reaches(name, slug, slug_set) and files.get(slug) == [path]:
+            at_slug = files.get(slug)
+            if at_slug is None or len(at_slug) != 1 or not unique_by_name(slug, slug_set):
+                continue
+            name = path.rpartition("/")[2]  # as markdown links write it
+            if slug_tail_name(name):
                 table[name] = path
+            if kind == "note" and name.endswith(NOTE_SUFFIX):  # as wikilinks write it
+                name = name[: -len(NOTE_SUFFIX)]
+                if slug_tail_name(name, without_md=True):
+                    table[name] = path
         return table
 
     def resolved(self, path: str, slug: str | None = None) -> Outcome:
@@ -489,6 +504,20 @@ class VaultIndex:
             found = self._blocks[path] = frozenset(b.id for b in self.notes[path].block_ids)
         return found
 
+    def anchor_keys(self, anchor: str) -> list[str]:
+        """An Obsidian subpath's heading keys (a vault links few distinct anchors)."""
+        found = self._anchor_keys.get(anchor)
+        if found is None:
+            found = self._anchor_keys[anchor] = _obsidian_anchor_keys(anchor)
+        return found
+
+    def anchor_slug(self, anchor: str) -> str:
+        """:func:`slug_anchor`, once per distinct anchor."""
+        found = self._anchor_slugs.get(anchor)
+        if found is None:
+            found = self._anchor_slugs[anchor] = slug_anchor(anchor)
+        return found
+
     def quartz_ids(self, path: str) -> frozenset[str]:
         """The element ids on the note's Quartz page: heading ids and block ids."""
         found = self._quartz_ids.get(path)
@@ -542,9 +571,13 @@ def quartz_heading_text(text: str) -> str:
     return html.unescape(_HEADING_ESCAPE.sub(r"\1", text))
 
 
-def _obsidian_anchor_ok(headings: list[tuple[int, str]], anchor: str) -> bool:
+def _obsidian_anchor_keys(anchor: str) -> list[str]:
+    """The headings an Obsidian ``#H1#H2`` subpath names, as match keys."""
+    return [obsidian_heading_key(p) for p in anchor.split("#") if p.strip()]
+
+
+def _obsidian_anchor_ok(headings: list[tuple[int, str]], parts: list[str]) -> bool:
     """``H1#H2``: each part must be a heading inside the section of the one before."""
-    parts = [obsidian_heading_key(p) for p in anchor.split("#") if p.strip()]
     if not parts:
         return True
     start, limit = 0, len(headings)
@@ -599,6 +632,18 @@ def _escapes(folder: str, target: str) -> bool:
     return ".." in target and _join_relative(folder, target.replace("\\", "/")) is None
 
 
+def _escapes_from(folder: str, target: str) -> bool:
+    """:func:`_escapes`, counting the leading ``../`` of a plain relative path."""
+    rest = target
+    ups = 0
+    while rest.startswith("../"):
+        rest = rest[3:]
+        ups += 1
+    if ".." in rest or "\\" in rest or rest.startswith("/"):
+        return _escapes(folder, target)
+    return ups > (folder.count("/") + 1 if folder else 0)
+
+
 def _extname(path: str) -> str:
     """Node's ``path.extname``, lower-cased (``a/b.PNG`` -> ``.png``, ``.hidden`` -> ``""``)."""
     name = _last(path)
@@ -628,6 +673,8 @@ class Resolver:
         self.strategy: Strategy | None = QUARTZ_STRATEGIES.get(mode)
         memos = self.index.memos(mode)
         self._named = memos.named
+        self._named_embeds = memos.named_embeds
+        self._raws = memos.raws
         self._forms = memos.forms
         self._hrefs = memos.hrefs
         self._anchors = memos.anchors
@@ -636,7 +683,43 @@ class Resolver:
         """Resolve one link written in the note (or file) at vault path ``source``."""
         return self._resolve(source, (link,))[0]
 
+    def _resolve_obsidian(self, source: str, links: Sequence[Link]) -> tuple[Resolution, ...]:
+        """:meth:`_resolve` in Obsidian mode, in one pass: the loop every link goes through."""
+        named = self._named
+        forms = self._forms
+        anchors = self._anchors
+        new = tuple.__new__  # Resolution(...) without its Python-level __new__
+        folder: str | None = None
+        found = []
+        append = found.append
+        for link in links:
+            form = named.get(link.target)  # holds names of wikilinks read from the root
+            if form is None or link.kind == MARKDOWN or not link.raw.startswith(_WIKILINK_OPENERS):
+                if link.kind == MARKDOWN and link.target:  # from the linking note's folder
+                    if folder is None:
+                        folder = _folder(source)
+                    form = forms.get((False, link.target, folder))
+                    if form is None:
+                        form = self._obsidian_form(folder, link.target, False)
+                else:
+                    form = self._obsidian_forms(source, (link,))[0]
+            outcome = form[0]
+            target = outcome.target
+            anchor_ok = None
+            if target is None:
+                if outcome.status == "ambiguous":
+                    outcome = self._ranked(source, outcome)
+            elif link.anchor and outcome.target_kind == "note":
+                key = (target, link.anchor)
+                anchor_ok = anchors.get(key, _UNCHECKED)
+                if anchor_ok is _UNCHECKED:
+                    anchor_ok = anchors[key] = self._check_anchor(target, link.anchor)
+            append(new(Resolution, (source, link, outcome, anchor_ok)))
+        return tuple(found)
+
     def resolve_note(self, note: Note) -> tuple[Resolution, ...]:
+        if self.strategy is None:
+            return self._resolve_obsidian(note.path, note.links)
         return self._resolve(note.path, note.links)
 
     def outcomes(self, source: str, links: Sequence[Link]) -> list[Outcome]:
@@ -702,40 +785,99 @@ class Resolver:
         return found
 
     def _quartz_forms(self, source: str, links: Sequence[Link], strategy: Strategy) -> list[Form]:
-        named = self._named
-        forms = self._forms
-        relative = strategy == "relative"  # shortest and absolute count from the root
+        by_raw = self._raws
         folder = _folder(source)
         found: list[Form] = []
         append = found.append
+        named = self._named
         for link in links:
-            if link.in_frontmatter:  # Quartz reads no links in frontmatter
+            raw = link.raw
+            known = by_raw.get(raw)  # a link read from the root, seen before
+            if known is not None and known[0] == link.target and known[1] == link.kind:
+                target = link.target
+                if not link.in_frontmatter and not (".." in target and _escapes_from(folder, target)):
+                    append(known[2])
+                    continue
+            elif link.in_frontmatter:  # Quartz reads no links in frontmatter
                 append(_IGNORED_FORM)
                 continue
-            target = link.target
-            raw = link.raw
-            kind = link.kind
-            wikilink = kind != MARKDOWN and raw.startswith(_WIKILINK_OPENERS)
-            if not target:  # [[]], [[#Heading]], [](#anchor): about the linking note itself
-                append(self._quartz_same_page(source, link, wikilink))
-                continue
-            if ".." in target and _escapes(folder, target):
-                append((self._quartz_outside(source, link, wikilink, strategy), ""))
-                continue
-            # a wikilink with no # or \ reads the same whatever its display text
-            special = wikilink and ("#" in raw or "\\" in raw or raw.endswith("|]]"))
-            if kind == WIKILINK and wikilink and not special and not relative:
-                form = named.get(target)
-                if form is None:
-                    form = named[target] = self._quartz_form(source, link, wikilink, strategy)
-                append(form)
-                continue
-            key = (raw if special else target, kind, wikilink, folder if relative else "")
-            form = forms.get(key)
-            if form is None:
-                form = forms[key] = self._quartz_form(source, link, wikilink, strategy)
-            append(form)
+            else:
+                form = named.get(link.target)  # [[target]] or [[target|text]], seen before
+                if (
+                    form is not None
+                    and link.kind == WIKILINK
+                    and raw.startswith("[[")
+                    and "#" not in raw
+                    and "\\" not in raw
+                    and not raw.endswith("|]]")
+                    and not link.in_frontmatter
+                ):
+                    by_raw[raw] = (link.target, WIKILINK, form)
+                    append(form)
+                    continue
+            append(self._quartz_link_form(source, folder, link, strategy))
         return found
+
+    def _quartz_link_form(self, source: str, folder: str, link: Link, strategy: Strategy) -> Form:
+        if link.in_frontmatter:  # Quartz reads no links in frontmatter
+            return _IGNORED_FORM
+        target = link.target
+        raw = link.raw
+        kind = link.kind
+        wikilink = kind != MARKDOWN and raw.startswith(_WIKILINK_OPENERS)
+        if not target:  # [[]], [[#Heading]], [](#anchor): about the linking note itself
+            return self._quartz_same_page(source, link, wikilink)
+        if ".." in target and _escapes(folder, target):
+            return self._quartz_outside(source, link, wikilink, strategy), ""
+        relative = strategy == "relative"  # shortest and absolute count from the root
+        if wikilink and not relative and ".." not in target:
+            form = self._quartz_wikilink_form(source, link, strategy)
+        else:
+            special = wikilink and ("#" in raw or "\\" in raw or raw.endswith("|]]"))
+            key = (raw if special else target, kind, wikilink, folder if relative else "")
+            form = self._forms.get(key)
+            if form is None:
+                form = self._forms[key] = self._quartz_form(source, link, wikilink, strategy)
+        if not relative:
+            # read from the root, the form follows from the link's text (raw, kind, target)
+            # once it stays in the vault (a markdown link's anchor is its own)
+            self._raws[raw] = (target, kind, form)
+        return form
+
+    def _quartz_wikilink_form(self, source: str, link: Link, strategy: Strategy) -> Form:
+        """A wikilink read from the vault root. ``[[T]]`` and ``[[T|text]]`` read the same;
+        so does ``[[T#A|text]]`` written plainly, but for its anchor."""
+        target = link.target
+        raw = link.raw
+        if "#" not in raw and "\\" not in raw and not raw.endswith("|]]"):
+            named = self._named if link.kind == WIKILINK else self._named_embeds
+            form = named.get(target)
+            if form is None:
+                form = named[target] = self._quartz_form(source, link, True, strategy)
+            return form
+        anchor = link.anchor
+        display = link.display
+        if link.kind == WIKILINK and anchor and "#" not in anchor and "\\" not in raw:
+            plain = f"[[{target}#{anchor}]]" if display is None else f"[[{target}#{anchor}|{display}]]"
+            if (
+                raw == plain
+                and (display is None or (display and "#" not in display))
+                and raw.count("[") == 2
+                and raw.count("]") == 2
+                and not _QUARTZ_EXTERNAL.match(target)
+            ):
+                # Quartz reads [[target]] and slugs the anchor: both matches succeed when
+                # the slugged anchor is not empty (see _quartz_wikilink)
+                shown = (anchor if target.endswith(".pdf") else self.index.anchor_slug(anchor)).rstrip()
+                if not shown:
+                    return _BROKEN, ""
+                form = self._named.get(target) or self._href_form(source, link, target, True, strategy)
+                return form[0], "#" + shown
+        key = (raw, link.kind, True, "")
+        form = self._forms.get(key)
+        if form is None:
+            form = self._forms[key] = self._quartz_form(source, link, True, strategy)
+        return form
 
     def _ranked(self, source: str, outcome: Outcome) -> Outcome:
         """Ambiguous candidates, same folder as the linking note first, then shallowest."""
@@ -750,11 +892,11 @@ class Resolver:
         if self.strategy is not None:
             if anchor.startswith(_EXACT):
                 return anchor[1:] in index.quartz_ids(path)
-            wanted = slug_anchor(anchor)
+            wanted = index.anchor_slug(anchor)
             return not wanted or wanted in index.quartz_ids(path)
         if anchor.startswith("^"):
             return anchor[1:] in index.block_ids(path)
-        return _obsidian_anchor_ok(index.obsidian_headings(path), anchor)
+        return _obsidian_anchor_ok(index.obsidian_headings(path), index.anchor_keys(anchor))
 
     # ------------------------------------------------------------------ Obsidian
 
@@ -854,7 +996,7 @@ class Resolver:
         """What a link form resolves to, and its anchor (``None``: the link's own)."""
         anchor: str | None = None
         if wikilink:
-            read = _quartz_read_wikilink(link.raw, link.kind == EMBED)
+            read = _quartz_read_wikilink(link.raw, link.kind == EMBED, self.index.anchor_slug)
             if read is None:  # Quartz leaves it as text: a broken link on the page
                 return _BROKEN, ""
             href, anchor, counted, external = read
@@ -862,7 +1004,12 @@ class Resolver:
                 return _IGNORED, ""
         else:
             href, counted = link.target, link.kind == MARKDOWN
+        return self._href_form(source, link, href, counted, strategy)[0], anchor
+
+    def _href_form(self, source: str, link: Link, href: str, counted: bool, strategy: Strategy) -> Form:
+        """Where the href a link reads as leads (``counted``: Quartz records it)."""
         if _is_absolute(link.target):
+            wikilink = link.kind != MARKDOWN and link.raw.startswith(_WIKILINK_OPENERS)
             return self._quartz_outside(source, link, wikilink, strategy), ""
         source_slug = self.index.source_slug(source)
         # under shortest and absolute Quartz counts every path from the root (tested)
@@ -870,12 +1017,12 @@ class Resolver:
         outcome = self._hrefs.get(key)
         if outcome is None:
             outcome = self._hrefs[key] = self._quartz_outcome(source_slug, href, strategy, counted)
-        return outcome, anchor
+        return outcome, None
 
     def _quartz_outside(self, source: str, link: Link, wikilink: bool, strategy: Strategy) -> Outcome:
         """A link out of the vault: no target, but Quartz still records a (clamped) slug."""
         if wikilink:
-            read = _quartz_read_wikilink(link.raw, link.kind == EMBED)
+            read = _quartz_read_wikilink(link.raw, link.kind == EMBED, self.index.anchor_slug)
             href, counted = (read[0], read[2]) if read and not read[3] else ("", False)
         else:
             href, counted = link.target, link.kind == MARKDOWN
@@ -884,7 +1031,7 @@ class Resolver:
 
     def _quartz_same_page(self, source: str, link: Link, wikilink: bool) -> Form:
         if wikilink:
-            read = _quartz_read_wikilink(link.raw, link.kind == EMBED)
+            read = _quartz_read_wikilink(link.raw, link.kind == EMBED, self.index.anchor_slug)
             if read is None:
                 return _BROKEN, ""
             _, anchor, counted, _ = read
@@ -901,11 +1048,15 @@ class Resolver:
 
     def _quartz_outcome(self, source_slug: str, href: str, strategy: Strategy, counted: bool) -> Outcome:
         index = self.index
+        full = None
         if strategy == "shortest":
             named = index.quartz_names.get(href)
             if named is not None:  # a file's own name, and no other file's
                 return index.resolved(named, simplify_slug(index.source_slugs[named]) if counted else None)
-        full = crawl_link(source_slug, href, strategy, index.slug_set)
+        if strategy != "relative":
+            full = self._path_slug(href)
+        if full is None:
+            full = crawl_link(source_slug, href, strategy, index.slug_set)
         slug = simplify_slug(full) if counted else None
         files = index.slug_files.get(full, [])
         if len(files) == 1:
@@ -931,6 +1082,24 @@ class Resolver:
         titled = index.by_title.get(_note_key(href).strip().lower(), ())
         return Outcome(None, None, "broken", tuple(sorted(titled)), slug=slug)
 
+    def _path_slug(self, href: str) -> str | None:
+        """What ``shortest`` and ``absolute`` crawl ``href`` to when it is a file's vault
+        path, after any leading ``./`` and ``../`` (Quartz climbs from the root and stops
+        there): that file's slug. ``None`` when :func:`crawl_link` must decide."""
+        if "%" in href or "#" in href or "?" in href or "\\" in href or not _PLAIN_RELATIVE.match(href):
+            return None
+        rest = href
+        while rest.startswith(("./", "../")):
+            rest = rest.partition("/")[2]
+        if "/" not in rest and (rest == href or href == "./" + rest):
+            return None  # a bare name: shortest looks it up by name
+        slug = self.index.source_slugs.get(rest)
+        if slug is None and "." not in rest.rpartition("/")[2] and not rest.endswith("undefined"):
+            slug = self.index.source_slugs.get(rest + NOTE_SUFFIX)  # a note, named without .md
+        if slug is None or is_folder_path(rest) or is_folder_path(slug) or not plain_slug(slug):
+            return None
+        return slug
+
     def _owners(self, slugs: Iterable[str]) -> tuple[str, ...]:
         """The notes behind slugs: the file, or the note declaring an alias slug."""
         owners: list[str] = []
@@ -952,9 +1121,12 @@ _IGNORED_FORM: Form = (_IGNORED, "")
 _BROKEN = Outcome(None, None, "broken")
 
 
-def _quartz_read_wikilink(raw: str, embed: bool) -> tuple[str, str, bool, bool] | None:
-    """(href path, anchor, counted as a link, external) as Quartz reads a wikilink."""
-    parsed = _quartz_wikilink(raw)
+def _quartz_read_wikilink(
+    raw: str, embed: bool, slug: Callable[[str], str] = slug_anchor
+) -> tuple[str, str, bool, bool] | None:
+    """(href path, anchor, counted as a link, external) as Quartz reads a wikilink;
+    ``slug`` is :func:`slug_anchor`, or a memo of it."""
+    parsed = _quartz_wikilink(raw, slug)
     if parsed is None:
         return None
     target, header = parsed
@@ -968,7 +1140,7 @@ def _quartz_read_wikilink(raw: str, embed: bool) -> tuple[str, str, bool, bool] 
     return slugify_path(target), anchor, _extname(target) not in _QUARTZ_MEDIA, False
 
 
-def _quartz_wikilink(raw: str) -> tuple[str, str] | None:
+def _quartz_wikilink(raw: str, slug: Callable[[str], str] = slug_anchor) -> tuple[str, str] | None:
     """The (target, ``#anchor``) Quartz reads from a wikilink, or ``None`` if it reads none.
 
     Quartz rewrites every wikilink in its text stage (anchor slugged, heading copied into
@@ -987,7 +1159,7 @@ def _quartz_wikilink(raw: str) -> tuple[str, str] | None:
             # one plain #anchor: both matches succeed unless the slugged anchor is empty
             if target and _QUARTZ_EXTERNAL.match(target):
                 return target.strip(), ""
-            shown = (anchor if target.endswith(".pdf") else slug_anchor(anchor)).rstrip()
+            shown = (anchor if target.endswith(".pdf") else slug(anchor)).rstrip()
             return (target.strip(), "#" + shown) if shown else None
     return _quartz_wikilink_literal(raw)
 

@@ -341,12 +341,27 @@ class SlugSet:
     def __init__(self, slugs: Iterable[str] = ()) -> None:
         self._by_name: dict[str, list[str]] = {}
         self._all: set[str] = set()
+        self._unique: dict[str, str] | None = None
         self.extend(slugs)
 
     def extend(self, slugs: Iterable[str]) -> None:
+        by_name = self._by_name
         for slug in slugs:
-            self._by_name.setdefault(slug.rsplit("/", 1)[-1], []).append(slug)
+            name = slug.rpartition("/")[2]
+            found = by_name.get(name)
+            if found is None:
+                by_name[name] = [slug]
+            else:
+                found.append(slug)
             self._all.add(slug)
+        self._unique = None
+
+    @property
+    def unique(self) -> dict[str, str]:
+        """Each last segment that exactly one slug has, to that slug."""
+        if self._unique is None:
+            self._unique = {name: found[0] for name, found in self._by_name.items() if len(found) == 1}
+        return self._unique
 
     def named(self, name: str) -> Sequence[str]:
         """Every slug (with repeats) whose last segment is exactly ``name``."""
@@ -426,29 +441,36 @@ def link_name_literal(target: str) -> str:
     return strip_slashes(transform_internal_link(target)[1:]).split("#", 1)[0]
 
 
-def shortest_reaches(name: str, slug: str, slugs: SlugSet) -> bool:
+def shortest_reaches(name: str, slug: str, slugs: SlugSet, *, without_md: bool = False) -> bool:
     """Whether, under ``shortest``, the link ``name`` leads to the file at ``slug`` from any
-    page, where ``name`` is that file's own name (a note's without ``.md``).
+    page, where ``name`` is the last segment of that file's path (``without_md``: that
+    segment less its ``.md``, as a wikilink names a note).
 
     For the plain names accepted here, the name's slug is the last segment of ``slug``, so
     nothing is slugified: the link leads there when that is the one slug of that name.
     ``False`` also means "not decided here" (ask :func:`crawl_link`).
     """
-    if (
-        not _SIMPLE_NAME.match(name)
-        or name.endswith("undefined")  # Quartz quirk: slugify_path strips it
-        or name.lower().endswith((".md", ".html"))
-        or is_folder_path(name)
-    ):
+    return slug_tail_name(name, without_md=without_md) and unique_by_name(slug, slugs)
+
+
+def slug_tail_name(name: str, *, without_md: bool = False) -> bool:
+    """Whether ``name`` (as in :func:`shortest_reaches`) is a bare file name whose slug is
+    the last segment of its file's slug."""
+    if name in ("index", "index.md", "index.html") or not _SIMPLE_NAME.match(name):
+        return False  # (a folder, or a name with something to decode, strip or join)
+    if without_md and "." in name:  # slugify_path would read an extension the path has not
         return False
+    # Quartz quirk: without an extension slugify_path strips "undefined"
+    return not name.endswith("undefined") or (not without_md and name.endswith(".md"))
+
+
+def unique_by_name(slug: str, slugs: SlugSet) -> bool:
+    """Whether ``shortest`` finds ``slug`` by its last segment: it is the only slug of
+    that name, and the URL resolution leaves it as it is."""
     canonical = slug.rpartition("/")[2]
-    return (
-        bool(canonical)
-        and not is_folder_path(canonical)
-        and plain_slug(canonical)
-        and plain_slug(slug)
-        and slugs.named(canonical) == [slug]
-    )
+    if canonical in ("", "index", "index.md", "index.html"):  # (is_folder_path, for one segment)
+        return False
+    return slugs.unique.get(canonical) == slug and plain_slug(slug)
 
 
 def crawl_link(source: str, target: str, strategy: Strategy, slugs: SlugSet) -> str:
