@@ -220,12 +220,10 @@ def _plan_region(
         else:
             plan.reasons[note.path] = f"{what} {verb}"
         return
-    try:
-        old = read_file(_root(analysis), note.path)
-    except OSError as error:
-        plan.diagnostics.append(Diagnostic(note.path, 1, 0, "PV404", f"cannot read: {error.strerror}"))
+    read = _read(analysis, plan, note)
+    if read is None:
         return
-    text = old.decode("utf-8", errors="surrogateescape")
+    old, text = read
     try:
         spliced = splice_region(text, name, body, path=note.path)
     except SpliceError as error:
@@ -242,8 +240,14 @@ def _internal_error(path: str, error: Exception) -> Diagnostic:
     return Diagnostic(path, 1, 0, "PV407", f"internal error, nothing written: {error}")
 
 
-def _root(analysis: Analysis) -> Path:
-    return Path(analysis.vault.root)
+def _read(analysis: Analysis, plan: SyncPlan, note: Note) -> tuple[bytes, str] | None:
+    """The note's bytes and text as they are now, or ``None`` (reported) if unreadable."""
+    try:
+        old = read_file(Path(analysis.vault.root), note.path)
+    except OSError as error:
+        plan.diagnostics.append(Diagnostic(note.path, 1, 0, "PV404", f"cannot read: {error.strerror}"))
+        return None
+    return old, old.decode("utf-8", errors="surrogateescape")
 
 
 # --------------------------------------------------------------------------- tag pages
@@ -357,12 +361,10 @@ def _page_path(folder: str, tag: str) -> str | None:
 
 def _plan_orphan(analysis: Analysis, plan: SyncPlan, note: Note) -> None:
     """A tag page for a tag no published note uses: delete it if it is all ours."""
-    try:
-        old = read_file(_root(analysis), note.path)
-    except OSError as error:
-        plan.diagnostics.append(Diagnostic(note.path, 1, 0, "PV404", f"cannot read: {error.strerror}"))
+    read = _read(analysis, plan, note)
+    if read is None:
         return
-    text = old.decode("utf-8", errors="surrogateescape")
+    old, text = read
     try:
         user_text = strip_regions(text, path=note.path)
     except SpliceError as error:
