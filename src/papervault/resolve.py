@@ -285,6 +285,7 @@ class VaultIndex:
         self._names: dict[tuple[LinkKind, str], str] = {}
         self._resolved: dict[tuple[str, str | None], Outcome] = {}
         self._anchor_keys: dict[str, list[str]] = {}
+        self._heading_keys: dict[str, str] = {}
         self._anchor_slugs: dict[str, str] = {}
 
     def memos(self, mode: Mode) -> _Memos:
@@ -494,7 +495,13 @@ class VaultIndex:
         """(level, Obsidian match key) of each heading of the note, in order."""
         found = self._headings.get(path)
         if found is None:
-            found = [(h.level, obsidian_heading_key(h.text)) for h in self.notes[path].headings]
+            keys = self._heading_keys  # notes made from one template share their headings
+            found = []
+            for heading in self.notes[path].headings:
+                key = keys.get(heading.text)
+                if key is None:
+                    key = keys[heading.text] = obsidian_heading_key(heading.text)
+                found.append((heading.level, key))
             self._headings[path] = found
         return found
 
@@ -853,7 +860,10 @@ class Resolver:
             named = self._named if link.kind == WIKILINK else self._named_embeds
             form = named.get(target)
             if form is None:
-                form = named[target] = self._quartz_form(source, link, True, strategy)
+                form = self._quartz_name_form(link, strategy)
+                if form is None:
+                    form = self._quartz_form(source, link, True, strategy)
+                named[target] = form
             return form
         anchor = link.anchor
         display = link.display
@@ -878,6 +888,21 @@ class Resolver:
         if form is None:
             form = self._forms[key] = self._quartz_form(source, link, True, strategy)
         return form
+
+    def _quartz_name_form(self, link: Link, strategy: Strategy) -> Form | None:
+        """``[[name]]`` or ``[[name|text]]`` for a file's own name under ``shortest``, from
+        the name table, without reading and crawling the link; ``None`` if it is not that."""
+        if strategy != "shortest" or link.kind != WIKILINK:
+            return None
+        head, bar, alias = link.raw[2:-2].partition("|")
+        if (bar and not alias) or "[" in head or "]" in head:
+            return None
+        href = head.strip()  # what Quartz reads (see _quartz_wikilink)
+        index = self.index
+        path = index.quartz_names.get(href)
+        if path is None or href != link.target or _is_absolute(href) or _QUARTZ_EXTERNAL.match(href):
+            return None
+        return index.resolved(path, simplify_slug(index.source_slugs[path])), ""
 
     def _ranked(self, source: str, outcome: Outcome) -> Outcome:
         """Ambiguous candidates, same folder as the linking note first, then shallowest."""
@@ -1195,6 +1220,9 @@ class _Diagnose:
     mode: Mode
     index: VaultIndex
     found: list[Diagnostic] = field(default_factory=list)
+    #: (code, message, fix) of the findings made for the same inputs before (a vault
+    #: repeats the same broken link, the same missing heading, many times)
+    _made: dict[tuple[object, ...], list[tuple[str, str, str | None]]] = field(default_factory=dict)
 
     def note(
         self,
@@ -1217,12 +1245,28 @@ class _Diagnose:
                     self.divergence(this, in_obsidian, in_quartz)
                 continue
             before = len(found)
-            self.problems(this)
+            link = this.link
+            key = (link.raw, link.kind, link.display, link.target, link.anchor, outcome, this.anchor_ok)
+            self._remembered((*key, target == path), this, self.problems)
             if published and target in unpublished and target != path:
                 self.unpublished(this)
             diverges = in_obsidian.target != in_quartz.target
-            if diverges and len(found) == before and not this.link.in_frontmatter:
+            if diverges and len(found) == before and not link.in_frontmatter:
                 self.divergence(this, in_obsidian, in_quartz)
+
+    def _remembered(
+        self, key: tuple[object, ...], this: Resolution, make: Callable[[Resolution], None]
+    ) -> None:
+        """``make(this)``, or the findings it made before for the same ``key``."""
+        made = self._made.get(key)
+        if made is None:
+            start = len(self.found)
+            make(this)
+            self._made[key] = [(d.code, d.message, d.fix) for d in self.found[start:]]
+            return
+        link = this.link
+        for code, message, fix in made:
+            self.found.append(Diagnostic(this.source, link.line, link.column, code, message, fix))
 
     def add(self, found: Resolution, code: str, message: str, fix: str | None = None) -> None:
         link = found.link
