@@ -267,9 +267,12 @@ class IndexCache:
                 db.execute(f"DELETE FROM {table}")
             self._write_meta(db)
             db.execute("COMMIT")
-        # a truncated or damaged file fails here rather than half-way through a run
-        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise CacheError("integrity check failed")
+        # a truncated file fails here rather than half-way through a run (a full integrity
+        # check would read the whole file on every run; damage inside it surfaces as a
+        # database error or an entry that does not decode, and either means re-parsing)
+        pages, page_size = (db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+        if os.path.getsize(self.path) < pages * page_size:
+            raise CacheError("the file is truncated")
 
     def _create(self) -> None:
         db = self._require()

@@ -27,7 +27,6 @@ Outcomes are plain data (``WriteOutcome``); nothing here prints.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import os
 import re
@@ -174,6 +173,8 @@ def verify_edit(old_text: str, new_text: str, fixes: Sequence[FixSpan] = ()) -> 
 
 def unified_diff(path: str, old_text: str, new_text: str) -> str:
     """A ``git diff``-style unified diff, marking a missing final newline."""
+    import difflib  # only --diff needs it
+
     lines = difflib.unified_diff(
         old_text.splitlines(keepends=True),
         new_text.splitlines(keepends=True),
