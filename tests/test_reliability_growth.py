@@ -214,6 +214,7 @@ REGEX_CASES = [
     rx(parse._ATX_PREFIX, pump("> ", "", "1) #x"), how="match"),
     rx(parse._LINE_PREFIX, pump("> \t"), how="match"),
     rx(parse._INLINE_SYNTAX, pump(":/a")),
+    rx(parse._NON_ASCII_ESCAPES, pump("%C3%A", "", "%")),
     rx(parse._FRONTMATTER_WIKILINK, pump("a", "[[")),
     Case("parse.WIKILINK_PATTERN", pump("![[a"), exercise(re.compile(parse.WIKILINK_PATTERN))),
     Case("parse.TAG_PATTERN", pump("#a/", "", "/"), exercise(re.compile(parse.TAG_PATTERN))),
@@ -338,6 +339,11 @@ PARSE_FAMILIES: dict[str, Callable[[int], str]] = {
     "host-forms": pump("arxiv.org/abs/1706.03762 "),
     "long-host-runs": pump("a" * 3000 + ".org/ "),
     "crlf-lone-cr": pump("[[a]]\r\n#t\r"),
+    "crlf-with-a-region": pump(
+        "[[a]] #t\r\n",
+        "",
+        "\r\n<!-- papervault:backlinks:start -->\r\n- x\n<!-- papervault:backlinks:end -->\n",
+    ),
     "one-long-line": pump("word "),
 }
 #: sizes where a family's unit is long, or where its quadratic part shows only later
@@ -463,7 +469,7 @@ DYNAMIC_SITES = {
     "bibliography.py": ['re.findall(r"[a-z0-9]+"', 're.search(r"\\band\\b"'],
     "citations.py": ["re.compile(self.path", "re.compile(self.path)"],
     "metadata.py": ['re.compile(rf"^{re.escape(key)}\\s*:"', 're.compile(rf"^{re.escape(key)}\\s*:\\s*'],
-    "parse.py": ["re.compile(pattern).search("],
+    "parse.py": ["re.compile(pattern).search(", 're.finditer("\\r\\n", written)'],
     "scan.py": ["re.compile(body if anchored", 're.compile(f"{regex.pattern}'],
     "slugs.py": ['re.findall("%.."'],
 }

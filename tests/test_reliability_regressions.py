@@ -267,3 +267,28 @@ def test_a_region_whose_start_line_ends_in_a_lone_cr_can_be_updated(tmp_path: Pa
     result = CliRunner().invoke(main, ["-C", str(root), "sync", "--no-tags"])
     assert "PV407" not in result.stderr, result.stderr  # the safety check refuses the edit today
     assert "[[a]]" in (root / "b.md").read_text(encoding="utf-8", newline="")
+
+
+def test_a_region_with_its_own_line_endings_in_a_mixed_file_is_read_as_a_sync_cuts_it(tmp_path: Path) -> None:
+    """The parser read the note without its regions after turning CRLF into LF, so in a
+    mixed file it took the blank line before a CRLF region as its separator, which the
+    sync (working on the file's own line endings) keeps: the table link was hidden in the
+    HTML block until the region was gone, and the second sync changed more."""
+    region = "<!-- papervault:backlinks:start -->\r\n- stale\n<!-- papervault:backlinks:end -->\n"
+    note = f"<div>\nx\n</div>\n\n{region}| a | b |\n|---|---|\n| [[c\\|x]] |  |\n"
+    root = write_vault(tmp_path / "v", {"b.md": note, "c.md": "c\n"})
+    _, out, _ = run(root, "sync", "--no-tags")
+    assert out == "b.md: backlinks removed\nc.md: backlinks added\n"
+    assert run(root, "sync", "--no-tags")[:2] == (0, "")
+
+
+def test_a_link_destination_with_non_ascii_and_escapes_is_found_where_written() -> None:
+    """mistune stores ``ünï%20x.md`` as ``%C3%BCn%C3%AF%20x.md``; no searched form matched
+    the source, so the link was matched to a later ``<ünï x.md>`` and the HTML after it
+    got wrong positions (found by the fuzzer)."""
+    from tests.fuzz.checks import check_note
+
+    text = '[md](ünï%20cödé.md)\n<div>\n<a href="https://arxiv.org/abs/2504.19162">[md](<ünï cödé.md>)</a>\n</div>'
+    note = parse_text(text, "a.md")
+    check_note(text.encode(), note)
+    assert [(link.raw, link.line, link.column) for link in note.links] == [("ünï%20cödé.md", 1, 6)]

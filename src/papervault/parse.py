@@ -65,6 +65,8 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
 #: what may stand before a heading's text on its line (quote and list markers, the #s)
 _ATX_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?#{1,6}[ \t]+")
+#: percent-escapes of bytes above 0x7f: how mistune stores non-ASCII in a link destination
+_NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
 _LINE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?")
 
 
@@ -540,7 +542,9 @@ class _Walker:
     def find_destination(self, url: str) -> tuple[str, int]:
         """Locate an inline link by its destination as it may have been written."""
         decoded = unquote(url)
-        candidates = [url, f"<{decoded}>", decoded, html.escape(decoded, quote=False)]
+        # mistune percent-encodes what it stores; people write non-ASCII as is ('ünï%20x.md')
+        as_written = _NON_ASCII_ESCAPES.sub(lambda m: unquote(m.group()), url)
+        candidates = [url, f"<{decoded}>", decoded, html.escape(decoded, quote=False), as_written]
         best = -1
         best_raw = ""
         for candidate in dict.fromkeys(candidates):
@@ -632,7 +636,7 @@ def unreadable_note(path: str, diagnostic: Diagnostic) -> Note:
 
 def parse_text(text: str, path: str = "<text>") -> Note:
     """Parse a note's text (any newline style, with or without a BOM)."""
-    text = text.removeprefix(BOM)
+    text = written = text.removeprefix(BOM)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     stem = path.rsplit("/", 1)[-1].removesuffix(".md")
@@ -656,7 +660,7 @@ def parse_text(text: str, path: str = "<text>") -> Note:
         # adds): what the user wrote must read the same whether a region is there or not,
         # or adding or removing one could change the links around it (a blank line ends
         # an HTML block), and a sync would not reach a fixed point.
-        stripped, cuts = strip_regions_with_cuts(text, path=path)
+        stripped, cuts = _strip_as_written(written, text, path)
         body = stripped[body_offset:]
         removed = removed_lines = 0
         for start, end in cuts:
@@ -709,6 +713,27 @@ def _open_fence(body: str, first_line: int) -> int:
         return 0
     line = regions.open_fence_line(body)
     return 0 if line is None else line + first_line - 1
+
+
+def _strip_as_written(written: str, text: str, path: str) -> tuple[str, list[tuple[int, int]]]:
+    """``strip_regions_with_cuts`` as a sync does it, on the note's own line endings (in a
+    mixed file, whether the line before a region is its separator depends on them), with
+    the cuts mapped into ``text``, the same note with every line ending a LF."""
+    if written is text:
+        return strip_regions_with_cuts(text, path=path)
+    _, written_cuts = strip_regions_with_cuts(written, path=path)
+    crlf = [m.start() for m in re.finditer("\r\n", written)]  # each is one character in text
+
+    def mapped(offset: int) -> int:
+        return offset - bisect.bisect_left(crlf, offset - 1)
+
+    cuts = [(mapped(start), mapped(end)) for start, end in written_cuts]
+    kept, position = [], 0
+    for start, end in cuts:
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return "".join(kept), cuts
 
 
 _FRONTMATTER_WIKILINK = re.compile(WIKILINK_PATTERN)
