@@ -334,7 +334,10 @@ PARSE_FAMILIES: dict[str, Callable[[int], str]] = {
     "marker-soup": pump("<!-- papervault:backlinks:start -->\n<!-- papervault:backlinks:end -->\n"),
     "block-ids": pump("a ^b\n"),
     "frontmatter-links": lambda n: "---\nrel: [" + ", ".join(['"[[a]]"'] * max(1, n // 8)) + "]\n---\n",
-    "frontmatter-tags": lambda n: "---\ntags: [" + ", ".join(["a"] * max(1, n // 3)) + "]\n---\n",
+    # distinct tags, and fewer than metadata.MAX_NODES even at 4n
+    "frontmatter-tags": lambda n: (
+        "---\ntags: [" + ", ".join(f"t{i}" for i in range(max(1, n // 12))) + "]\n---\n"
+    ),
     "arxiv-mentions": pump("arXiv:1706.03762 "),
     "host-forms": pump("arxiv.org/abs/1706.03762 "),
     "long-host-runs": pump("a" * 3000 + ".org/ "),

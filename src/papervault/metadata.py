@@ -234,13 +234,15 @@ def _string_list(
         diagnostics.append(Diagnostic(path, line, 1, "PV118", f"'{key}' must be a list"))
         return []
     found: list[tuple[str, int]] = []
+    seen: set[str] = set()  # not a scan of `found` per item: thousands of aliases stay linear
     for item in items:
         name = item.strip()
         if strip_hash and name.startswith("#"):
             message = f"tag '{name}' is written with '#' in YAML; write '{name.lstrip('#')}'"
             diagnostics.append(Diagnostic(path, line, 1, "PV115", message))
             name = name.lstrip("#")
-        if name and name not in (n for n, _ in found):
+        if name and name not in seen:
+            seen.add(name)
             found.append((name, line))
     return found
 
