@@ -33,7 +33,7 @@ from .cache import CACHE_DIR, inside_vault
 from .config import Config
 from .errors import ConfigError
 from .incremental import diagnostics_from_json, diagnostics_to_json, memo_key, recall, remember
-from .model import Diagnostic, Link, Note, is_published
+from .model import Diagnostic, Note, is_published
 from .pipeline import Analysis
 from .render import (
     BACKLINKS_REGION,
@@ -45,7 +45,7 @@ from .render import (
     tag_index_body,
     tag_page_preamble,
 )
-from .resolve import PROBE_MODES, Resolver, VaultIndex
+from .resolve import VaultIndex, wikilink_name
 from .scan import read_file
 from .slugs import slug_tag
 from .splice import (
@@ -84,7 +84,8 @@ UNUSED_TAG_PAGE = "unused tag page removed"
 
 class LinkNames:
     """The wikilink name of a note that Obsidian and Quartz (shortest) both resolve to it:
-    its file name when that is unique, else its path from the vault root.
+    its file name when that is unique, else its path from the vault root
+    (:func:`papervault.resolve.wikilink_name`).
 
     Names are computed against the vault as it will be *after* the sync (tag pages it
     creates or deletes included), so that one run is already a fixed point.
@@ -98,34 +99,9 @@ class LinkNames:
             notes.update((p, Note(path=p, title=p, frontmatter={})) for p in add)
             vault = dataclasses.replace(vault, notes=notes)
         self._index = VaultIndex(vault, analysis.config.publish)
-        self._resolvers = [Resolver(self._index, mode) for mode in PROBE_MODES]
-        self._names: dict[str, str] = {}
 
     def __call__(self, path: str) -> str:
-        name = self._names.get(path)
-        if name is None:
-            name = self._names[path] = self._unique_stem(path) or self._find(path)
-        return name
-
-    def _unique_stem(self, path: str) -> str | None:
-        """The file name, when it is plainly unique in both tools (the common case):
-        Obsidian finds one file by that name, and Quartz one slug ending in it. Anything
-        less plain is left to the resolvers."""
-        stem = path.removesuffix(".md").rsplit("/", 1)[-1]
-        if not path.endswith(".md") or any(char in stem for char in "#|[]^\\%?&") or stem != stem.strip():
-            return None
-        if self._index.by_name.get(stem.lower()) != [path]:
-            return None
-        slug = self._index.source_slug(path)
-        return stem if list(self._index.slug_set.named(slug.rsplit("/", 1)[-1])) == [slug] else None
-
-    def _find(self, path: str) -> str:
-        key = path.removesuffix(".md")
-        for name in dict.fromkeys((key.rsplit("/", 1)[-1], key)):
-            probe = Link("wikilink", name, "", None, f"[[{name}]]", 0, 0)
-            if all(r.resolve("", probe).target == path for r in self._resolvers):
-                return name
-        return key
+        return wikilink_name(self._index, path)
 
 
 def tag_folder(config: Config) -> str:
