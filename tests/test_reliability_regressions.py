@@ -292,3 +292,14 @@ def test_a_link_destination_with_non_ascii_and_escapes_is_found_where_written() 
     note = parse_text(text, "a.md")
     check_note(text.encode(), note)
     assert [(link.raw, link.line, link.column) for link in note.links] == [("ünï%20cödé.md", 1, 6)]
+
+
+@pytest.mark.xfail(strict=True, reason="removing a region before a last region without a final newline")
+def test_a_region_before_a_last_region_without_final_newline_can_be_removed(tmp_path: Path) -> None:
+    def region(name: str) -> str:
+        return f"<!-- papervault:{name}:start -->\n- x\n<!-- papervault:{name}:end -->"
+
+    root = write_vault(tmp_path / "v", {"b.md": f"a\n{region('backlinks')}\n\n{region('other')}"})
+    result = CliRunner().invoke(main, ["-C", str(root), "sync", "--no-tags"])
+    assert "PV407" not in result.stderr, result.stderr  # the safety check refuses the edit today
+    assert "papervault:backlinks" not in (root / "b.md").read_text()
