@@ -148,3 +148,13 @@ def test_atheris_short_run(harness: str, tmp_path: Path) -> None:
 def test_atheris_long_run(harness: str, tmp_path: Path) -> None:
     runs = int(os.environ.get("PAPERVAULT_ATHERIS_RUNS", "300000"))
     print(f"atheris {harness}: {run_atheris(harness, runs, tmp_path)} runs")
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "tests" / "fuzz" / "crashes").glob("*")), ids=lambda p: p.name
+)
+def test_inputs_that_once_failed(path: Path) -> None:
+    """Inputs the fuzzers found (each also has a focused test in test_reliability_regressions.py)."""
+    data = path.read_bytes()
+    check_note(data, parse_note(path.name, data))
+    extractor_spans_hold(data.decode("utf-8", "replace"))

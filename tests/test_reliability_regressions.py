@@ -303,3 +303,11 @@ def test_a_region_before_a_last_region_without_final_newline_can_be_removed(tmp_
     result = CliRunner().invoke(main, ["-C", str(root), "sync", "--no-tags"])
     assert "PV407" not in result.stderr, result.stderr  # the safety check refuses the edit today
     assert "papervault:backlinks" not in (root / "b.md").read_text()
+
+
+def test_a_comment_opening_a_heading_line_leaves_no_mask_characters() -> None:
+    """Found by atheris: a setext heading whose line starts with a %%comment%% kept the
+    parser's private mask characters (U+E000) in its text, and so in the section names
+    written into backlinks sections."""
+    note = parse_text("%%c%% Title\n---\n[[t]]\n", "a.md")
+    assert [h.text for h in note.headings] == ["Title"] and note.links[0].section == "Title"

@@ -459,6 +459,7 @@ class _Walker:
         prefix = _ATX_PREFIX if token.get("style") == "atx" else _LINE_PREFIX
         # the cursor stays at the heading's text: its own links and tags follow
         line, _ = self.locate.position(self.locate.find_line_start(first, prefix))
+        text = text.replace(MASK_FILL, "").strip()  # a %%comment%% opened the line: not text
         self.found.headings.append(Heading(token["attrs"]["level"], text, line))
         self.found.section = text
         self.walk(token.get("children", []))
