@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from papervault.cli import main
 from papervault.config import load_config
 from papervault.errors import ConfigError
+from papervault.slugs import slug_tag
 from papervault.splice import strip_regions
 from papervault.sync import sync_vault
 from tests.conftest import EXAMPLE_VAULT, SHARED_VAULTS, VAULT_NAMES, write_vault
@@ -65,6 +66,55 @@ def test_real_vault_sync_is_a_fixed_point_and_keeps_every_user_byte(tmp_path: Pa
     assert sync(root) == []
     assert snapshot(root) == after
     assert {p: (root / p).stat().st_mtime_ns for p in after} == mtimes, "nothing rewritten in sync"
+
+
+@pytest.mark.parametrize("name", VAULT_NAMES)
+def test_real_vault_as_crlf_with_bom_keeps_both_and_every_user_byte(tmp_path: Path, name: str) -> None:
+    """Every note of a real vault rewritten with CRLF line endings and a BOM: the generated
+    sections use CRLF too, the BOM stays, and a second sync is a fixed point."""
+    root = Path(shutil.copytree(SHARED_VAULTS / name, tmp_path / name))
+    for path in root.rglob("*.md"):
+        text = path.read_bytes().decode("utf-8").replace("\r\n", "\n").replace("\n", "\r\n")
+        path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    before = snapshot(root)
+    changed = sync(root)
+    assert changed
+    after = snapshot(root)
+    assert_user_bytes_kept(before, after)
+    for path in before:  # the notes we rewrote (new tag pages are papervault's own, LF)
+        data = after[path]
+        if path.endswith(".md"):
+            assert data.startswith(b"\xef\xbb\xbf"), path
+            assert data.count(b"\n") == data.count(b"\r\n"), f"{path}: an LF-only line ending"
+    assert sync(root) == []
+    assert snapshot(root) == after
+
+
+def test_generated_tag_pages_never_get_a_backlinks_section(tmp_path: Path) -> None:
+    root = write_vault(
+        tmp_path / "v", {"a.md": "---\ntags: [t]\n---\nSee [[tags/t]] and [[b]]\n", "b.md": "b\n"}
+    )
+    assert sorted(sync(root)) == ["b.md", "tags/t.md"]
+    with (root / "b.md").open("a", encoding="utf-8") as note:  # after its backlinks region
+        note.write("\n[[tags/t]] again\n")
+    assert sync(root) == [], "a second link to the tag page gives it no backlinks either"
+    page = (root / "tags" / "t.md").read_text(encoding="utf-8")
+    assert "papervault:tag-index:start" in page and "papervault:backlinks" not in page
+
+
+@pytest.mark.parametrize(
+    ("tag", "page"),
+    [
+        ("Deep Learning", "tags/Deep-Learning.md"),
+        ("c++", "tags/c++.md"),
+        ("rl/Self Play", "tags/rl/Self-Play.md"),
+        ("ml/ops", "tags/ml/ops.md"),
+    ],
+)
+def test_tag_page_names_follow_quartz_tag_slugs(tmp_path: Path, tag: str, page: str) -> None:
+    root = write_vault(tmp_path / "v", {"a.md": f"---\ntags: ['{tag}']\n---\ntext\n"})
+    assert page in sync(root, **{"backlinks.enabled": False})
+    assert page == "tags/" + slug_tag(tag) + ".md"
 
 
 def test_ai_alignment_paper_notes_get_their_topic_backlinks(tmp_path: Path) -> None:
