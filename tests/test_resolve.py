@@ -506,3 +506,19 @@ def test_permalink_is_a_redirect() -> None:
     resolver = Resolver(make_vault(page), "quartz-shortest")
     found = resolver.resolve("index.md", wl("[[short]]"))
     assert (found.status, found.candidates) == ("alias", ("notes/long name.md",))
+
+
+@pytest.mark.parametrize("mode", ["obsidian", "quartz-shortest"])
+def test_divergence_when_both_resolve_to_different_notes(mode: str) -> None:
+    # Obsidian reads ../ from the linking note's folder, Quartz (shortest) from the root
+    leaf = note("deep/er/leaf.md", links=(md("../x.md", "../x.md", line=3),))
+    found = resolve_vault(make_vault(leaf), mode)  # type: ignore[arg-type]
+    [diagnostic] = [d for d in found.diagnostics if d.path == "deep/er/leaf.md"]
+    assert (diagnostic.line, diagnostic.code) == (3, "PV207")
+    assert diagnostic.message == "[text](../x.md): Obsidian links deep/x.md, Quartz (shortest) links x.md"
+    assert diagnostic.fix == "[text](<deep/x.md>)"
+    # and the suggested fix goes to the same note in both
+    fixed = md("<deep/x.md>", "deep/x.md")
+    assert {
+        RESOLVERS[m].resolve("deep/er/leaf.md", fixed).target for m in ("obsidian", "quartz-shortest")
+    } == {"deep/x.md"}

@@ -1,0 +1,97 @@
+"""The frontmatter fields a note's metadata is read from (issue 2): title, tags/tag,
+aliases/alias, draft and publish, and what is left when the YAML is malformed."""
+
+from __future__ import annotations
+
+import pytest
+
+from papervault.parse import parse_note, parse_text
+
+
+@pytest.mark.parametrize(
+    ("yaml", "tags", "codes"),
+    [
+        ("tags: [ml, rl/self-play]", ["ml", "rl/self-play"], []),
+        ("tags:\n  - ml\n  - rl", ["ml", "rl"], []),
+        ("tags: ml", ["ml"], []),
+        ("tags: ml, rl", ["ml", "rl"], ["PV114"]),
+        ("tags: ['#ml', rl]", ["ml", "rl"], ["PV115"]),
+        ("tag: ml", ["ml"], ["PV113"]),
+        ("tags: [ml, ml]", ["ml"], []),
+        ("tags: [2024]", ["2024"], []),  # a number in YAML stays the string written
+        ("tags:", [], []),
+        ("tags: ''", [], []),
+        ("tags: {a: b}", [], ["PV118"]),
+        ("tags: [ml]\ntag: ignored", ["ml"], []),  # the plural key wins
+    ],
+)
+def test_frontmatter_tags(yaml: str, tags: list[str], codes: list[str]) -> None:
+    note = parse_text(f"---\n{yaml}\n---\nbody\n")
+    assert [(t.name, t.source, t.line) for t in note.tags] == [(name, "frontmatter", 2) for name in tags]
+    assert [d.code for d in note.diagnostics] == codes
+
+
+@pytest.mark.parametrize(
+    ("yaml", "aliases", "codes"),
+    [
+        ("aliases: [PPO, Proximal Policy Optimization]", ["PPO", "Proximal Policy Optimization"], []),
+        ("aliases:\n  - PPO", ["PPO"], []),
+        ("aliases: PPO", ["PPO"], []),
+        ("aliases: PPO, Proximal", ["PPO", "Proximal"], ["PV114"]),
+        ("alias: PPO", ["PPO"], ["PV113"]),
+        ("aliases: ['#PPO']", ["#PPO"], []),  # only tags lose a leading '#'
+    ],
+)
+def test_frontmatter_aliases(yaml: str, aliases: list[str], codes: list[str]) -> None:
+    note = parse_text(f"---\n{yaml}\n---\nbody\n")
+    assert list(note.aliases) == aliases
+    assert [d.code for d in note.diagnostics] == codes
+
+
+@pytest.mark.parametrize(
+    ("yaml", "draft", "publish"),
+    [
+        ("", False, False),
+        ("draft: true", True, False),
+        ("publish: true", False, True),
+        ("publish: 'true'", False, True),
+        ("publish: false", False, False),
+        ("draft: true\npublish: true", True, True),
+    ],
+)
+def test_draft_and_publish(yaml: str, draft: bool, publish: bool) -> None:
+    note = parse_text(f"---\ntitle: t\n{yaml}\n---\n")
+    assert (note.draft, note.publish) == (draft, publish)
+
+
+def test_other_fields_are_kept_as_written_strings() -> None:
+    note = parse_text(
+        "---\ndate: 2025-05-30\ncreated: 2025-05-30T10:00:00\nmodified: 2025-06-01\n"
+        "permalink: az\ndescription: Self-play, no data.\n---\n"
+    )
+    assert note.frontmatter == {
+        "date": "2025-05-30",
+        "created": "2025-05-30T10:00:00",
+        "modified": "2025-06-01",
+        "permalink": "az",
+        "description": "Self-play, no data.",
+    }
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"---\ntitle: [unclosed\ntags: [x]\n---\n# Head\nBody [[A]] #inline\n",
+        b"\xef\xbb\xbf---\r\ntitle: [unclosed\r\ntags: [x]\r\n---\r\n# Head\r\nBody [[A]] #inline\r\n",
+    ],
+    ids=["lf", "bom-crlf"],
+)
+def test_malformed_yaml_leaves_empty_metadata_and_indexes_the_body(data: bytes) -> None:
+    note = parse_note("notes/Broken Note.md", data)
+    # line 3: where YAML finds the flow sequence opened on line 2 unclosed
+    assert [(d.path, d.line, d.code) for d in note.diagnostics] == [("notes/Broken Note.md", 3, "PV110")]
+    assert note.frontmatter == {}
+    assert note.title == "Broken Note"
+    assert [(t.name, t.source) for t in note.tags] == [("inline", "inline")]
+    assert [(link.target, link.line) for link in note.links] == [("A", 6)]
+    assert [(h.text, h.line) for h in note.headings] == [("Head", 5)]
