@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -156,6 +158,25 @@ def test_real_vaults_check_without_a_crash(tmp_path: Path, name: str) -> None:
     data = json.loads(result.stdout)
     assert data["summary"]["notes"] == len(list(root.rglob("*.md")))
     assert all(f["line"] >= 1 and f["path"] for f in data["findings"])
+
+
+def test_readme_table_of_real_vault_findings_is_a_real_run(tmp_path: Path) -> None:
+    """The README's table of what `vault check` finds in each real vault, counted by rule."""
+    readme = (EXAMPLE_VAULT.parent / "README.md").read_text(encoding="utf-8")
+    header = re.search(r"^\| rule \| (.*) \|$", readme, re.M)
+    assert header is not None
+    columns = [re.fullmatch(r"(\S+) \((\d+) notes\)", cell.strip()) for cell in header[1].split("|")]
+    rows = re.findall(r"^\| `(PV\d+)` [a-z-]+ \| (.*) \|$", readme, re.M)
+    documented = {code: [int(n) for n in counts.split("|")] for code, counts in rows}
+    assert documented and all(columns)
+    for index, column in enumerate(columns):
+        assert column is not None
+        name = column[1]
+        root = Path(shutil.copytree(SHARED_VAULTS / name, tmp_path / name))
+        data = json.loads(CliRunner().invoke(main, ["-C", str(root), "check", "--format", "json"]).stdout)
+        found = Counter(f["code"] for f in data["findings"])
+        assert data["summary"]["notes"] == int(column[2]), name
+        assert {c: n[index] for c, n in documented.items() if n[index]} == dict(found), name
 
 
 def broken(tmp_path: Path) -> Path:

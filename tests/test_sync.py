@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -44,6 +45,14 @@ def assert_user_bytes_kept(before: dict[str, bytes], after: dict[str, bytes]) ->
 def test_example_vault_is_committed_in_sync() -> None:
     result = CliRunner().invoke(main, ["-C", str(EXAMPLE_VAULT), "--no-cache", "sync", "--check"])
     assert result.exit_code == 0, result.output
+
+
+def test_readme_shows_the_paper_notes_real_backlinks_section() -> None:
+    readme = (EXAMPLE_VAULT.parent / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"`papers/(.*?)`.*?ends with.*?```markdown\n(.*?)```", readme, re.S)
+    assert match is not None
+    note = (EXAMPLE_VAULT / "papers" / " ".join(match[1].split())).read_text(encoding="utf-8")
+    assert match[2].startswith("<!-- papervault:backlinks:start") and note.endswith("\n" + match[2])
 
 
 def test_owner_note_is_unchanged_outside_its_region() -> None:
