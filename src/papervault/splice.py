@@ -24,12 +24,15 @@ hold for every text (and ``== x`` when ``x`` has no region):
   - text ending inside an open code fence: refused (``UnclosedFenceError``), since
     the region would be code.
 - **Replace**: only the region's own lines change; the region keeps its final
-  newline, or its absence. Markers are rewritten canonically.
+  newline, or its absence. Markers are rewritten canonically. A region written with
+  lone CRs keeps its own final line ending when a LF follows it (CR + LF would fuse).
 - **Remove**: the region goes, together with the separator append added before it:
   two line endings for a region ending the file without a final newline (only when
   the text before them has no final line break of its own), otherwise one, and only
   if it is a blank line. A region at the top of the file takes the blank line before
-  the region that follows it instead. User text is never trimmed beyond that.
+  the region that follows it instead, and so does a region whose final line ending is
+  half of the separator of a last region without a final newline. User text is never
+  trimmed beyond that.
 - Every result is re-read with ``find_regions`` before it is returned
   (``SpliceError`` if the region would not come back exactly).
 """
@@ -246,6 +249,10 @@ def _replace(text: str, region: RegionSpan, body: str, note: str) -> str:
         note=note,
         final_newline=not _ends_file_without_newline(text, region),
     )
+    if block.endswith("\r") and text.startswith("\n", region.end):
+        # a final lone CR would fuse with the LF after the region into one CRLF (a user's
+        # line lost); the region's own final line ending did not, so it is kept
+        block = block[:-1] + ("\r\n" if text.endswith("\r\n", 0, region.end) else "\n")
     return text[: region.start] + block + text[region.end :]
 
 
@@ -271,19 +278,42 @@ def _cut(text: str, region: RegionSpan, regions: list[RegionSpan]) -> tuple[int,
     newline = _line_ending_of(text, region.start)
     start, end = region.start, region.end
     before = text[:start]
+    following = next((r for r in regions if r.start >= region.end), None)
     if before in ("", BOM):
         # appended to an empty file, so no separator before it; a region appended
         # after it brought its own blank line, which goes too
-        following = next((r for r in regions if r.start >= region.end), None)
         if following is not None and text[end : following.start] in NEWLINES:
             end = following.start
     elif _ends_file_without_newline(text, region):
-        separator = newline + newline
-        if before.endswith(separator) and not _ends_with_line_break(before[: -len(separator)]):
-            start -= len(separator)
+        start -= _end_separator(text, region)
+    elif following is not None and _holds_separator_of(text, region, following, newline):
+        # the region's final line ending is half of the separator of a last region
+        # without a final newline; both go, so that region's separator is what was
+        # before this one, as stripping reads it
+        end = following.start
     elif before.endswith(newline) and _is_line_break_end(before[: -len(newline)], newline):
         start -= len(newline)
     return start, end
+
+
+def _end_separator(text: str, region: RegionSpan) -> int:
+    """The length of the separator before ``region``, a region ending the file without
+    a final newline: two line endings, if the text before them has no final line break
+    of its own (else 0)."""
+    separator = _line_ending_of(text, region.start) * 2
+    before = text[: region.start]
+    if before.endswith(separator) and not _ends_with_line_break(before[: -len(separator)]):
+        return len(separator)
+    return 0
+
+
+def _holds_separator_of(text: str, region: RegionSpan, following: RegionSpan, newline: str) -> bool:
+    """Whether ``region``'s final line ending is part of the separator of ``following``,
+    a region ending the file without a final newline, written in the same style."""
+    if not _ends_file_without_newline(text, following) or _line_ending_of(text, following.start) != newline:
+        return False
+    separator = _end_separator(text, following)
+    return separator > 0 and following.start - separator < region.end
 
 
 def _check_result(text: str, name: str, *, present: bool, path: str | None) -> None:
