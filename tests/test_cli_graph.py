@@ -356,12 +356,16 @@ def read_back(fmt: str, text: str) -> set[str]:
         return set(read_gexf(text))
     if fmt == "dot":
         return {name.replace("\\\\", "\\") for name in read_dot(text)}
+    if fmt == "html":  # the graph data embedded in the page, which the page draws
+        blocks = re.findall(r'<script type="application/json" id="pv-data">(.*?)</script>', text, re.S)
+        assert len(blocks) == 1
+        return {node["id"] for node in json.loads(blocks[0])["nodes"]}
     assert fmt == "mermaid"
     nodes, _, _ = parse_mermaid(text)
     return {f"#{i}" for i in nodes}  # Mermaid ids are numbers: compared by count
 
 
-FORMATS = ["json", "graphml", "gexf", "dot", "mermaid"]
+FORMATS = ["json", "graphml", "gexf", "dot", "mermaid", "html"]
 
 
 def expected_nodes(root: Path, view: GraphFilter, center: str | None = None, depth: int = 1) -> set[str]:
