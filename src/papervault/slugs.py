@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Literal
 
 Strategy = Literal["shortest", "absolute", "relative"]
@@ -313,6 +314,7 @@ def _add_relative_to_start(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and a vault links the same targets from many folders
 def transform_internal_link(link: str) -> str:
     """A written link target as a relative URL (``transformInternalLink``).
 
