@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import collector
 from .ids import note_id, tag_id, unresolved_id
 from .model import EMBED, Note, PublishMode, Vault, is_published
 from .papers import PaperIndex
@@ -58,6 +59,13 @@ def build_graph(
     publish_mode: PublishMode = "drafts",
 ) -> nx.MultiDiGraph:
     """Build the graph. ``include_drafts=False`` leaves out unpublished notes and their edges."""
+    with collector.paused():  # a few hundred thousand acyclic containers: 3.7 s -> 1.1 s
+        return _build_graph(vault, resolved, papers, include_drafts, publish_mode)
+
+
+def _build_graph(
+    vault: Vault, resolved: ResolvedVault, papers: PaperIndex, include_drafts: bool, publish_mode: PublishMode
+) -> nx.MultiDiGraph:
     import networkx as nx
 
     graph = nx.MultiDiGraph()

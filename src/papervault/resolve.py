@@ -33,16 +33,15 @@ the findings into diagnostics (PV201-PV210).
 
 from __future__ import annotations
 
-import gc
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from typing import Any, Literal, NamedTuple, get_args
 
+from . import collector
 from .config import Resolution as Mode
 from .model import (
     EMBED,
@@ -201,7 +200,7 @@ class ResolvedVault:
         """PV201-PV210, sorted. Computed when first asked for: divergence (PV207) needs the
         vault resolved in Obsidian and Quartz ``shortest`` too, whatever the mode."""
         index = self.resolver.index
-        with _collector_paused():
+        with collector.paused():
             probes = [None if m == self.mode else Resolver(index, m) for m in PROBE_MODES]
             diagnose = _Diagnose(self.mode, index)
             resolutions = self.resolutions
@@ -1463,34 +1462,7 @@ def resolve_vault(
     for. Divergence (PV207) compares Obsidian with Quartz ``shortest`` whatever the mode,
     and is reported only for links that have no more specific problem.
     """
-    with _collector_paused():
+    with collector.paused():
         resolver = Resolver(VaultIndex(vault, publish_mode), mode)
         resolutions = {path: resolver.resolve_note(note) for path, note in vault.notes.items()}
     return ResolvedVault(mode, resolutions, resolver)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a vault is resolved.
-
-    Resolving allocates hundreds of thousands of small acyclic objects, and each full
-    collection walks the whole parsed vault: on 10,000 notes the collector alone doubles
-    the time. Nothing made here forms a cycle, so nothing is left for it to find.
-
-    Afterwards what was made goes straight to the oldest generation (``freeze`` then
-    ``unfreeze`` move list heads, nothing is walked): otherwise the first young collection
-    walks all of it, 50 ms on 10,000 notes. The caller's own young objects move with it;
-    a full collection still sees everything. Skipped when the caller froze objects itself.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            # hand what was made straight to the oldest generation (freeze and unfreeze
-            # only move list heads): otherwise the next young collection walks all of it
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()

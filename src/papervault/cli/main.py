@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from .. import __version__
+from ..collector import tune_for_batch
 from .session import Session
 
 RESOLUTIONS = ("obsidian", "quartz-shortest", "quartz-absolute", "quartz-relative")
@@ -43,6 +44,7 @@ def main(
     It indexes the vault, resolves links and arXiv/OpenReview citations into one
     graph, checks it, and writes backlinks sections and tag pages into the files.
     """
+    tune_for_batch()
     overrides: dict[str, Any] = {}
     if resolution:
         overrides["links.resolution"] = resolution
