@@ -65,3 +65,31 @@ def test_the_vault_option_wins_over_papervault_vault(tmp_path: Path) -> None:
     root = case_only_vault(tmp_path / "v")
     other = write_vault(tmp_path / "other", {"b.md": "[[gone]]\n"})
     assert check("-C", str(root), env={"PAPERVAULT_VAULT": str(other)}) == (0, {"PV206"})
+
+
+@pytest.mark.parametrize("command", ["check", "sync --check", "graph", "papers", "index"])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_no_cache_before_or_after_the_command_leaves_no_cache(
+    tmp_path: Path, command: str, where: str
+) -> None:
+    root = case_only_vault(tmp_path / "v")
+    name, *rest = command.split()
+    args = ["--no-cache", name, *rest] if where == "before" else [name, *rest, "--no-cache"]
+    result = CliRunner().invoke(main, ["-C", str(root), *args])
+    assert result.exit_code in (0, 1), result.output
+    assert not (root / ".papervault").exists()
+    with_cache = CliRunner().invoke(main, ["-C", str(root), name, *rest])
+    assert with_cache.exit_code in (0, 1) and (root / ".papervault").is_dir()
+
+
+def test_the_vault_command_tunes_the_collector_for_a_batch_run(tmp_path: Path) -> None:
+    import gc
+
+    from papervault.collector import BATCH_THRESHOLDS
+
+    before = gc.get_threshold()
+    try:
+        CliRunner().invoke(main, ["-C", str(case_only_vault(tmp_path / "v")), "--no-cache", "check"])
+        assert gc.get_threshold() == BATCH_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)

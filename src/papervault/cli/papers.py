@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .session import Session, errors_to_exit_codes
+from .session import Session, errors_to_exit_codes, vault_options
 
 FORMATS = ("text", "json", "csv", "bibtex")
 
@@ -21,6 +21,7 @@ FORMATS = ("text", "json", "csv", "bibtex")
     "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@vault_options
 @click.pass_obj
 def papers(session: Session, missing: bool, cited_by: str | None, fmt: str, output: Path | None) -> None:
     """List the vault's papers: ids, describing note, citing notes and count.

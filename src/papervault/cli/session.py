@@ -69,7 +69,7 @@ def progress_bar(total: int) -> Callable[[int], None] | None:
 
 
 def vault_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``-C/--vault`` and ``--config`` on a subcommand too, so that both
+    """``-C/--vault``, ``--config`` and ``--no-cache`` on a subcommand too, so that both
     ``vault -C notes check`` and ``vault check -C notes`` work (pre-commit appends a
     hook's ``args`` after its entry, ``vault check``)."""
 
@@ -81,6 +81,17 @@ def vault_options(command: Callable[..., Any]) -> Callable[..., Any]:
         if value is not None:
             ctx.ensure_object(Session).config_file = value
 
+    def set_no_cache(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+        if value:
+            ctx.ensure_object(Session).overrides["cache"] = False
+
+    command = click.option(
+        "--no-cache",
+        is_flag=True,
+        expose_value=False,
+        callback=set_no_cache,
+        help="Neither read nor update the index cache (also accepted before the command).",
+    )(command)
     command = click.option(
         "--config",
         type=click.Path(dir_okay=False, path_type=str),
