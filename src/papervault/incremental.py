@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
@@ -94,26 +93,6 @@ def _decode(data: bytes) -> tuple[list[EdgeFact], list[Diagnostic]]:
     return [tuple(edge) for edge in edges], diagnostics_from_json(found)
 
 
-class _WithoutLinks(Mapping[str, Note]):
-    """A view of the notes in which only ``keep`` have links: resolving it resolves them."""
-
-    def __init__(self, notes: Mapping[str, Note], keep: set[str]) -> None:
-        self._notes = notes
-        self._keep = keep
-
-    def __getitem__(self, path: str) -> Note:
-        note = self._notes[path]
-        if path in self._keep or not note.links:
-            return note
-        return dataclasses.replace(note, links=())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._notes)
-
-    def __len__(self) -> int:
-        return len(self._notes)
-
-
 def link_facts(vault: Vault, config: Config) -> LinkFacts:
     """Backlink edges and resolution findings for every note, resolving as few as possible."""
     state = vault.state
@@ -136,8 +115,7 @@ def link_facts(vault: Vault, config: Config) -> LinkFacts:
 
         if state is not None:
             state.complete(vault, stale)
-        view = dataclasses.replace(vault, notes=_WithoutLinks(vault.notes, stale))
-        resolved = resolve_vault(view, config.links.resolution, config.publish)
+        resolved = resolve_vault(vault, config.links.resolution, config.publish, only=stale)
         by_path: dict[str, list[Diagnostic]] = {path: [] for path in stale}
         for diagnostic in resolved.diagnostics:
             by_path[diagnostic.path].append(diagnostic)

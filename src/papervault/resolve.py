@@ -1454,15 +1454,22 @@ def link_text(link: Link) -> str:
 
 
 def resolve_vault(
-    vault: Vault, mode: Mode = "obsidian", publish_mode: PublishMode = "drafts"
+    vault: Vault,
+    mode: Mode = "obsidian",
+    publish_mode: PublishMode = "drafts",
+    *,
+    only: Iterable[str] | None = None,
 ) -> ResolvedVault:
-    """Resolve every link of every note in ``mode``.
+    """Resolve every link of every note in ``mode`` (of the notes ``only`` names, if given:
+    every note is still a link target, but the others' links are not looked at).
 
     The diagnostics come with the result (``.diagnostics``), computed when first asked
     for. Divergence (PV207) compares Obsidian with Quartz ``shortest`` whatever the mode,
     and is reported only for links that have no more specific problem.
     """
+    notes = vault.notes
     with collector.paused():
         resolver = Resolver(VaultIndex(vault, publish_mode), mode)
-        resolutions = {path: resolver.resolve_note(note) for path, note in vault.notes.items()}
+        paths = notes if only is None else only
+        resolutions = {path: resolver.resolve_note(notes[path]) for path in paths}
     return ResolvedVault(mode, resolutions, resolver)

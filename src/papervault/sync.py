@@ -250,27 +250,35 @@ def _collect_tags(analysis: Analysis, plan: SyncPlan, folder: str) -> _TagSet:
     notes = analysis.vault.notes
     existing = {path.casefold(): path for path in notes}
     found = _TagSet()
+    chains: dict[str, list[tuple[str, str]]] = {}  # a tag's (label, key) and its parents'
     for path, note in notes.items():
         if _in_folder(path, folder) or not is_published(note, analysis.config.publish):
             continue
         keys: set[str] = set()
         for tag in note.tags:
-            parts = [p for p in tag.name.split("/") if p]
-            for depth in range(1, len(parts) + 1):
-                label = "/".join(parts[:depth])
-                key = label.casefold()
+            chain = chains.get(tag.name)
+            if chain is None:
+                chain = chains[tag.name] = _tag_chain(tag.name)
+            for depth, (label, key) in enumerate(chain):
                 if key not in found.tags and not _add_tag(
                     found, plan, folder, existing, label, note, tag.line
                 ):
                     break  # no page for this tag, so none for the tags nested under it
                 keys.add(key)
-                if depth > 1:
-                    parent = found.tags["/".join(parts[: depth - 1]).casefold()]
+                if depth:
+                    parent = found.tags[chain[depth - 1][1]]
                     if key not in parent.children:
                         parent.children.append(key)
         for key in keys:
             found.tags[key].notes.append(note)
     return found
+
+
+def _tag_chain(name: str) -> list[tuple[str, str]]:
+    """``a/b/c`` -> its labels ``a``, ``a/b``, ``a/b/c`` with their case-folded keys."""
+    parts = [part for part in name.split("/") if part]
+    labels = ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+    return [(label, label.casefold()) for label in labels]
 
 
 def _add_tag(
