@@ -95,3 +95,35 @@ def test_malformed_yaml_leaves_empty_metadata_and_indexes_the_body(data: bytes) 
     assert [(t.name, t.source) for t in note.tags] == [("inline", "inline")]
     assert [(link.target, link.line) for link in note.links] == [("A", 6)]
     assert [(h.text, h.line) for h in note.headings] == [("Head", 5)]
+
+
+@pytest.mark.parametrize(
+    ("yaml", "expected"),
+    [
+        ("", (None, None, None, None, None)),
+        ("date: 2024-05-01", ("2024-05-01", "2024-05-01", "2024-05-01", None, None)),
+        ("created: 2024-01-02\ndate: 2024-05-01", ("2024-01-02", "2024-01-02", "2024-05-01", None, None)),
+        ("date: 2024-05-01\nlastmod: 2024-06-01", ("2024-05-01", "2024-06-01", "2024-05-01", None, None)),
+        ("updated: 2024-06-01", (None, "2024-06-01", None, None, None)),
+        ("last-modified: 2024-06-02\nmodified: 2024-06-03", (None, "2024-06-03", None, None, None)),
+        ("publishDate: 2024-07-01\ndate: 2024-05-01", ("2024-05-01", "2024-05-01", "2024-07-01", None, None)),
+        ("description: One line.\npermalink: /papers/attn", (None, None, None, "One line.", "/papers/attn")),
+        ("date: [2024]\ndescription: ''\npermalink: {a: b}", (None, None, None, None, None)),
+    ],
+    ids=[
+        "none",
+        "date-is-created-and-published",
+        "created-beats-date",
+        "lastmod",
+        "updated",
+        "modified-first",
+        "publishDate-beats-date",
+        "description-permalink",
+        "unusable-values",
+    ],
+)
+def test_quartz_page_metadata(yaml: str, expected: tuple[str | None, ...]) -> None:
+    """created/modified/published follow Quartz's key aliases (modified falls back to
+    created); values stay the strings written, as Quartz keeps them."""
+    note = parse_text(f"---\n{yaml}\n---\nbody\n" if yaml else "body\n")
+    assert (note.created, note.modified, note.published, note.description, note.permalink) == expected

@@ -200,6 +200,44 @@ class Note:
     def region(self, name: str) -> Region | None:
         return next((r for r in self.regions if r.name == name), None)
 
+    # Quartz's page metadata, as the strings written (Quartz keeps dates as strings too)
+
+    @property
+    def created(self) -> str | None:
+        return _first_value(self.frontmatter, CREATED_KEYS)
+
+    @property
+    def modified(self) -> str | None:
+        """The modified date, else the created one (as Quartz shows it)."""
+        return _first_value(self.frontmatter, MODIFIED_KEYS) or self.created
+
+    @property
+    def published(self) -> str | None:
+        return _first_value(self.frontmatter, PUBLISHED_KEYS)
+
+    @property
+    def description(self) -> str | None:
+        return _first_value(self.frontmatter, ("description",))
+
+    @property
+    def permalink(self) -> str | None:
+        return _first_value(self.frontmatter, ("permalink",))
+
+
+#: frontmatter keys Quartz reads each date from, the first one present wins
+CREATED_KEYS = ("created", "date")
+MODIFIED_KEYS = ("modified", "lastmod", "updated", "last-modified")
+PUBLISHED_KEYS = ("published", "publishDate", "date")
+
+
+def _first_value(frontmatter: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The first of ``keys`` with a non-empty text value (a list or mapping is no date)."""
+    for key in keys:
+        value = frontmatter.get(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()
+    return None
+
 
 @dataclass(slots=True, unsafe_hash=True)
 class ScannedFile:
