@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -82,14 +83,25 @@ def test_no_cache_before_or_after_the_command_leaves_no_cache(
     assert with_cache.exit_code in (0, 1) and (root / ".papervault").is_dir()
 
 
-def test_the_vault_command_tunes_the_collector_for_a_batch_run(tmp_path: Path) -> None:
+def test_the_vault_command_tunes_the_collector_for_its_run_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import gc
+    import importlib
 
-    from papervault.collector import BATCH_THRESHOLDS
+    from papervault.collector import BATCH_THRESHOLDS, tune_for_batch
 
+    main_module = importlib.import_module("papervault.cli.main")  # the module, not the group
+
+    during: list[tuple[int, ...]] = []
+
+    def tune_and_record() -> Callable[[], None]:
+        restore = tune_for_batch()
+        during.append(gc.get_threshold())
+        return restore
+
+    monkeypatch.setattr(main_module, "tune_for_batch", tune_and_record)
     before = gc.get_threshold()
-    try:
-        CliRunner().invoke(main, ["-C", str(case_only_vault(tmp_path / "v")), "--no-cache", "check"])
-        assert gc.get_threshold() == BATCH_THRESHOLDS
-    finally:
-        gc.set_threshold(*before)
+    result = CliRunner().invoke(main, ["-C", str(case_only_vault(tmp_path / "v")), "--no-cache", "check"])
+    assert result.exit_code == 1, result.output  # PV401: backlinks not yet written
+    assert during == [BATCH_THRESHOLDS] and gc.get_threshold() == before

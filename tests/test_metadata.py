@@ -108,7 +108,9 @@ def test_malformed_yaml_leaves_empty_metadata_and_indexes_the_body(data: bytes) 
         ("last-modified: 2024-06-02\nmodified: 2024-06-03", (None, "2024-06-03", None, None, None)),
         ("publishDate: 2024-07-01\ndate: 2024-05-01", ("2024-05-01", "2024-05-01", "2024-07-01", None, None)),
         ("description: One line.\npermalink: /papers/attn", (None, None, None, "One line.", "/papers/attn")),
-        ("date: [2024]\ndescription: ''\npermalink: {a: b}", (None, None, None, None, None)),
+        ("date: [2024]\ndescription: ''\npermalink: ''", (None, None, None, None, None)),
+        ("created: ''\ndate: 2024-05-01", (None, None, "2024-05-01", None, None)),
+        ("permalink: 2024", (None, None, None, None, "2024")),
     ],
     ids=[
         "none",
@@ -120,10 +122,13 @@ def test_malformed_yaml_leaves_empty_metadata_and_indexes_the_body(data: bytes) 
         "publishDate-beats-date",
         "description-permalink",
         "unusable-values",
+        "present-but-empty-wins-as-in-quartz",
+        "permalink-as-resolution-reads-it",
     ],
 )
 def test_quartz_page_metadata(yaml: str, expected: tuple[str | None, ...]) -> None:
-    """created/modified/published follow Quartz's key aliases (modified falls back to
-    created); values stay the strings written, as Quartz keeps them."""
+    """created/modified/published follow Quartz's key aliases: the first key present wins,
+    even with no usable date (Quartz then takes git's); modified falls back to created.
+    Values stay the strings written, as Quartz keeps them."""
     note = parse_text(f"---\n{yaml}\n---\nbody\n" if yaml else "body\n")
     assert (note.created, note.modified, note.published, note.description, note.permalink) == expected

@@ -522,3 +522,18 @@ def test_divergence_when_both_resolve_to_different_notes(mode: str) -> None:
     assert {
         RESOLVERS[m].resolve("deep/er/leaf.md", fixed).target for m in ("obsidian", "quartz-shortest")
     } == {"deep/x.md"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("name", ["quartz-docs", "dswok"])
+def test_resolving_only_some_notes_equals_their_part_of_a_full_resolve(name: str, mode: str) -> None:
+    """``only=``: what the incremental analysis uses to resolve just the changed notes."""
+    from papervault.vault import load_vault
+    from tests.conftest import shared_vault
+
+    vault = load_vault(shared_vault(name), use_cache=False)
+    some = sorted(vault.notes)[::3]
+    full = resolve_vault(vault, mode)
+    part = resolve_vault(vault, mode, only=some)
+    assert part.resolutions == {path: full.resolutions[path] for path in some}
+    assert part.diagnostics == tuple(d for d in full.diagnostics if d.path in set(some))

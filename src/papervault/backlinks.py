@@ -19,7 +19,8 @@ BacklinkKind = Literal["links", "embeds", "cites"]
 class Backlink(NamedTuple):  # plain data built 100,000 times a run: a named tuple is cheapest
     """One place in ``source`` that points at a note: its line and section heading.
 
-    Fields in sort order: a note's backlinks sort by source, line and kind as plain tuples.
+    The fields are in sort order: a note's backlinks sort by source, line and kind (then
+    section and paper) as plain tuples. New fields go last.
     """
 
     source: str
@@ -49,5 +50,5 @@ def backlinks(edges: Mapping[str, Iterable[EdgeFact]], papers: PaperIndex) -> di
                     entry = Backlink(citer, first.line, "cites", first.section, paper.id)
                     found.setdefault(describer, []).append(entry)
     for entries in found.values():
-        entries.sort()  # by source, line, kind: the fields' order
+        entries.sort()  # by source, line, kind (then section, paper): the fields' order
     return found

@@ -64,7 +64,7 @@ def index_signature(note: Note) -> tuple[Any, ...]:
         note.path,
         note.title,
         note.aliases,
-        str(note.frontmatter.get("permalink", "")),
+        note.permalink,
         tuple((h.level, h.text) for h in note.headings),
         tuple(b.id for b in note.block_ids),
         note.draft,

@@ -204,39 +204,41 @@ class Note:
 
     @property
     def created(self) -> str | None:
-        return _first_value(self.frontmatter, CREATED_KEYS)
+        return _date(self.frontmatter, CREATED_KEYS)
 
     @property
     def modified(self) -> str | None:
         """The modified date, else the created one (as Quartz shows it)."""
-        return _first_value(self.frontmatter, MODIFIED_KEYS) or self.created
+        return _date(self.frontmatter, MODIFIED_KEYS) or self.created
 
     @property
     def published(self) -> str | None:
-        return _first_value(self.frontmatter, PUBLISHED_KEYS)
+        return _date(self.frontmatter, PUBLISHED_KEYS)
 
     @property
     def description(self) -> str | None:
-        return _first_value(self.frontmatter, ("description",))
+        value = self.frontmatter.get("description")
+        return value if isinstance(value, str) and value else None
 
     @property
     def permalink(self) -> str | None:
-        return _first_value(self.frontmatter, ("permalink",))
+        """The ``permalink`` as resolution reads it: any value but null or empty, as text."""
+        value = self.frontmatter.get("permalink")
+        return None if value is None or str(value) == "" else str(value)
 
 
-#: frontmatter keys Quartz reads each date from, the first one present wins
+#: frontmatter keys Quartz reads each date from (``coalesceAliases``): the first key that
+#: is present and not null wins, even when its value is no date
 CREATED_KEYS = ("created", "date")
 MODIFIED_KEYS = ("modified", "lastmod", "updated", "last-modified")
 PUBLISHED_KEYS = ("published", "publishDate", "date")
 
 
-def _first_value(frontmatter: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    """The first of ``keys`` with a non-empty text value (a list or mapping is no date)."""
-    for key in keys:
-        value = frontmatter.get(key)
-        if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip():
-            return str(value).strip()
-    return None
+def _date(frontmatter: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    """The value of the first of ``keys`` present, if it is usable text (Quartz warns
+    about an unusable date and takes the file's git or file-system date instead)."""
+    value = next((frontmatter[key] for key in keys if frontmatter.get(key) is not None), None)
+    return value if isinstance(value, str) and value else None
 
 
 @dataclass(slots=True, unsafe_hash=True)

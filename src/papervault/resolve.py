@@ -179,7 +179,8 @@ class Resolution(NamedTuple):
 
 @dataclass(frozen=True)
 class ResolvedVault:
-    """Every note's links resolved in one mode; the diagnostics on first use.
+    """The links of the notes resolved (every note, or those ``resolve_vault(only=)``
+    named) in one mode; the diagnostics, of those notes, on first use.
 
     ``resolutions[path]`` runs parallel to ``vault.notes[path].links``.
     """
@@ -382,9 +383,8 @@ class VaultIndex:
         for path, note in self.note_items:
             for alias in note.aliases:
                 _add(table, slugify_path(alias + NOTE_SUFFIX), path)
-            permalink = note.frontmatter.get("permalink")
-            if permalink is not None and str(permalink) != "":
-                _add(table, str(permalink), path)
+            if note.permalink is not None:
+                _add(table, note.permalink, path)
         return table
 
     @cached_property
@@ -1460,8 +1460,9 @@ def resolve_vault(
     *,
     only: Iterable[str] | None = None,
 ) -> ResolvedVault:
-    """Resolve every link of every note in ``mode`` (of the notes ``only`` names, if given:
-    every note is still a link target, but the others' links are not looked at).
+    """Resolve every link of every note in ``mode`` (of the notes of the vault that
+    ``only`` names, if given: every note is still a link target, but the others' links are
+    not looked at, and they have no resolutions and no diagnostics).
 
     The diagnostics come with the result (``.diagnostics``), computed when first asked
     for. Divergence (PV207) compares Obsidian with Quartz ``shortest`` whatever the mode,

@@ -8,7 +8,7 @@ import click
 
 from .. import __version__
 from ..collector import tune_for_batch
-from .session import Session
+from .session import NO_CACHE_HELP, Session
 
 RESOLUTIONS = ("obsidian", "quartz-shortest", "quartz-absolute", "quartz-relative")
 
@@ -33,7 +33,7 @@ RESOLUTIONS = ("obsidian", "quartz-shortest", "quartz-absolute", "quartz-relativ
     type=click.Choice(RESOLUTIONS),
     help="How links resolve (setting links.resolution). Default: obsidian.",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor update the index cache.")
+@click.option("--no-cache", is_flag=True, help=NO_CACHE_HELP)
 @click.version_option(__version__, prog_name="papervault")
 @click.pass_context
 def main(
@@ -44,13 +44,13 @@ def main(
     It indexes the vault, resolves links and arXiv/OpenReview citations into one
     graph, checks it, and writes backlinks sections and tag pages into the files.
     """
-    tune_for_batch()
+    ctx.call_on_close(tune_for_batch())  # this run's thresholds, put back when it ends
     overrides: dict[str, Any] = {}
     if resolution:
         overrides["links.resolution"] = resolution
-    if no_cache:
-        overrides["cache"] = False
     ctx.obj = Session(vault=vault, config_file=config_file, overrides=overrides)
+    if no_cache:
+        ctx.obj.bypass_cache()
 
 
 def _register() -> None:

@@ -24,11 +24,18 @@ if TYPE_CHECKING:
 INTERNAL_ERROR = 3
 
 
+NO_CACHE_HELP = "Neither read nor update the index cache."
+
+
 @dataclass
 class Session:
     vault: str | None = None
     config_file: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+
+    def bypass_cache(self) -> None:
+        """``--no-cache``: the ``cache`` setting off for this run."""
+        self.overrides["cache"] = False
 
     @cached_property
     def config(self) -> Config:
@@ -83,14 +90,14 @@ def vault_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     def set_no_cache(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
         if value:
-            ctx.ensure_object(Session).overrides["cache"] = False
+            ctx.ensure_object(Session).bypass_cache()
 
     command = click.option(
         "--no-cache",
         is_flag=True,
         expose_value=False,
         callback=set_no_cache,
-        help="Neither read nor update the index cache (also accepted before the command).",
+        help=f"{NO_CACHE_HELP[:-1]} (also accepted before the command).",
     )(command)
     command = click.option(
         "--config",
