@@ -31,8 +31,9 @@ hold for every text (and ``== x`` when ``x`` has no region):
   the text before them has no final line break of its own), otherwise one, and only
   if it is a blank line. A region at the top of the file takes the blank line before
   the region that follows it instead, and so does a region whose final line ending is
-  half of the separator of a last region without a final newline. User text is never
-  trimmed beyond that.
+  half of the separator of a last region without a final newline. A cut that would
+  leave a lone CR right before the LF separator of the next region (one CRLF) takes that
+  separator too. User text is never trimmed beyond that.
 - Every result is re-read with ``find_regions`` before it is returned
   (``SpliceError`` if the region would not come back exactly).
 """
@@ -293,6 +294,11 @@ def _cut(text: str, region: RegionSpan, regions: list[RegionSpan]) -> tuple[int,
         end = following.start
     elif before.endswith(newline) and _is_line_break_end(before[: -len(newline)], newline):
         start -= len(newline)
+    if following is not None and _fuses_with_separator_of(text, start, end, following, regions):
+        # the cut would leave a lone CR right before the LF separator of the next region:
+        # one CRLF, so that region would lose its separator and take the user's line
+        # break instead; the separator goes too, as stripping reads the text before it
+        end = following.start
     return start, end
 
 
@@ -314,6 +320,18 @@ def _holds_separator_of(text: str, region: RegionSpan, following: RegionSpan, ne
         return False
     separator = _end_separator(text, following)
     return separator > 0 and following.start - separator < region.end
+
+
+def _fuses_with_separator_of(
+    text: str, start: int, end: int, following: RegionSpan, regions: list[RegionSpan]
+) -> bool:
+    """Whether cutting ``text[start:end]`` leaves a lone CR right before a LF that is the
+    separator of ``following`` (what cutting ``following`` would take before it)."""
+    return (
+        text.endswith("\r", 0, start)
+        and text.startswith("\n", end)
+        and _cut(text, following, regions)[0] == end
+    )
 
 
 def _check_result(text: str, name: str, *, present: bool, path: str | None) -> None:
