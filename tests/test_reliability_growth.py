@@ -240,30 +240,47 @@ REGEX_CASES = [
     rx(resolve._WINDOWS_ABSOLUTE, pump("a:"), how="match"),
     rx(resolve._OBSIDIAN_HEADING_NOISE, pump("a[")),
     rx(resolve._HEADING_WIKILINK, pump("[[a#")),
-    rx(
-        resolve._HEADING_IMAGE,
+    # ':open' is what made the old regexes quadratic (nothing closes); ':walk' makes the
+    # scanners try every opening against one far closing
+    Case(
+        "resolve._strip_bracket_links:images-open",
         pump("![a"),
-        n=2_000,
-        guard=4_000,
-        quadratic="each '![' scans to the end for ']'",
+        lambda s: resolve._strip_bracket_links(s, "![", keep_label=False),
     ),
-    rx(
-        resolve._HEADING_LINK,
+    Case(
+        "resolve._strip_bracket_links:images-walk",
+        pump("![a", "", "]"),
+        lambda s: resolve._strip_bracket_links(s, "![", keep_label=False),
+    ),
+    Case(
+        "resolve._strip_bracket_links:links-open",
         pump("[a]("),
-        n=2_000,
-        guard=4_000,
-        quadratic="each '[' scans to the end for ')'",
+        lambda s: resolve._strip_bracket_links(s, "[", keep_label=True),
     ),
-    rx(
-        resolve._HEADING_HTML, pump("<a"), n=2_000, guard=4_000, quadratic="each '<' scans to the end for '>'"
+    Case(
+        "resolve._strip_bracket_links:links-walk",
+        pump("[a", "", "]"),
+        lambda s: resolve._strip_bracket_links(s, "[", keep_label=True),
     ),
-    rx(
-        resolve._HEADING_UNDERSCORE,
+    Case("resolve._strip_html_tags:open", pump("<a"), resolve._strip_html_tags),
+    Case("resolve._strip_html_tags:walk", pump("<>a", "", "<a"), resolve._strip_html_tags),
+    Case(
+        "resolve._strip_underscore_emphasis",
         pump("_a "),
-        n=1_000,
-        guard=2_000,
-        quadratic="each '_' expands lazily to the end",
+        resolve._strip_underscore_emphasis,
+        covers=(
+            "resolve._UNDERSCORE_OPEN",
+            "resolve._DOUBLE_UNDERSCORE_OPEN",
+            "resolve._UNDERSCORE_CLOSE",
+            "resolve._DOUBLE_UNDERSCORE_CLOSE",
+        ),
     ),
+    Case("resolve._strip_underscore_emphasis:doubles", pump("__a "), resolve._strip_underscore_emphasis),
+    Case("resolve.quartz_heading_text", pump("_a ![a [a]( <a __b "), resolve.quartz_heading_text),
+    rx(resolve._UNDERSCORE_OPEN, pump(" _"), suffix=":runs"),
+    rx(resolve._DOUBLE_UNDERSCORE_OPEN, pump(" __"), suffix=":runs"),
+    rx(resolve._UNDERSCORE_CLOSE, pump("a_"), suffix=":runs"),
+    rx(resolve._DOUBLE_UNDERSCORE_CLOSE, pump("a__"), suffix=":runs"),
     rx(resolve._HEADING_ESCAPE, pump("\\\\a")),
     rx(resolve._WIKILINK_SPECIAL, pump("a#")),
     rx(resolve._ODD_SEGMENTS, pump("a/a.")),

@@ -8,7 +8,7 @@ obsidian-quartz.md §3 (observed builds) and Quartz's ``transformLink``.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from papervault.model import EMBED, MARKDOWN, WIKILINK, BlockId, Heading, Link, Note, Vault
@@ -18,10 +18,14 @@ from papervault.resolve import (
     VaultIndex,
     _quartz_wikilink,
     _quartz_wikilink_literal,
+    _strip_bracket_links,
+    _strip_html_tags,
+    _strip_underscore_emphasis,
     obsidian_heading_key,
     quartz_heading_text,
     resolve_vault,
 )
+from tests import resolve_oracle as oracle
 
 
 def note(
@@ -387,6 +391,22 @@ def test_obsidian_heading_key(heading: str, key: str) -> None:
 )
 def test_quartz_heading_text(heading: str, text: str) -> None:
     assert quartz_heading_text(heading) == text
+
+
+HEADING_PIECES = ["_", "__", "![", "[", "]", "(", ")", "](", "<", ">", "a", "B", "é", "1", " ", "\t", "\n"]
+HEADING_PIECES += ["\u00a0", "\\", "[[", "]]", "#", "|", "&amp;", "*"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(HEADING_PIECES), max_size=24).map("".join))
+def test_heading_scanners_agree_with_the_regexes_they_replaced(heading: str) -> None:
+    """The linear scanners give what the old ``re.sub`` chain gave (kept in
+    ``tests/resolve_oracle.py``), step by step and as a whole."""
+    assert _strip_bracket_links(heading, "![", keep_label=False) == oracle._HEADING_IMAGE.sub("", heading)
+    assert _strip_bracket_links(heading, "[", keep_label=True) == oracle._HEADING_LINK.sub(r"\1", heading)
+    assert _strip_html_tags(heading) == oracle._HEADING_HTML.sub("", heading)
+    assert _strip_underscore_emphasis(heading) == oracle._HEADING_UNDERSCORE.sub(r"\2", heading)
+    assert quartz_heading_text(heading) == oracle.quartz_heading_text(heading)
 
 
 def test_unknown_mode_is_refused() -> None:

@@ -548,11 +548,14 @@ def obsidian_heading_key(text: str) -> str:
 
 
 _HEADING_WIKILINK = re.compile(r"(!?)\[\[([^\[\]|#]*)(?:#([^\[\]|]*))?(?:\\?\|([^\[\]]*))?\]\]")
-_HEADING_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_HEADING_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_HEADING_HTML = re.compile(r"<[^>]+>")
-_HEADING_UNDERSCORE = re.compile(r"(?<![\w\\])(__?)(?=\S)(.+?)(?<=\S)\1(?!\w)")
 _HEADING_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# ``_`` and ``__`` emphasis, as ``(?<![\w\\])(__?)(?=\S)(.+?)(?<=\S)\1(?!\w)`` (without
+# re.S) would find it, cut into its fixed-width ends: where an emphasis can open with one
+# or two underscores, and where it can close
+_UNDERSCORE_OPEN = re.compile(r"(?<![\w\\])_(?=\S)")
+_DOUBLE_UNDERSCORE_OPEN = re.compile(r"(?<![\w\\])__(?=\S)")
+_UNDERSCORE_CLOSE = re.compile(r"(?<=\S)_(?!\w)")
+_DOUBLE_UNDERSCORE_CLOSE = re.compile(r"(?<=\S)__(?!\w)")
 
 
 def _heading_wikilink_text(match: re.Match[str]) -> str:
@@ -574,11 +577,122 @@ def quartz_heading_text(text: str) -> str:
     if not any(c in text for c in "[<_\\&"):
         return text
     text = _HEADING_WIKILINK.sub(_heading_wikilink_text, text)
-    text = _HEADING_IMAGE.sub("", text)
-    text = _HEADING_LINK.sub(r"\1", text)
-    text = _HEADING_HTML.sub("", text)
-    text = _HEADING_UNDERSCORE.sub(r"\2", text)
+    text = _strip_bracket_links(text, "![", keep_label=False)
+    text = _strip_bracket_links(text, "[", keep_label=True)
+    text = _strip_html_tags(text)
+    text = _strip_underscore_emphasis(text)
     return html.unescape(_HEADING_ESCAPE.sub(r"\1", text))
+
+
+# The scanners below give what ``re.sub`` gives with the pattern each names, in linear time:
+# such a pattern, tried at every ``[``, ``<`` or ``_``, scans to the end of the text from
+# each one that never closes (a 20,000-character heading of ``_a `` took 13 s).
+
+
+class _NextFinder:
+    """``text.find(char, start)`` for starts that never decrease, in linear total time:
+    the last answer stands until ``start`` passes it."""
+
+    __slots__ = ("_char", "_found", "_text")
+
+    def __init__(self, text: str, char: str) -> None:
+        self._text, self._char, self._found = text, char, -2  # -2: not looked yet
+
+    def __call__(self, start: int) -> int:
+        if self._found != -1 and self._found < start:
+            self._found = self._text.find(self._char, start)
+        return self._found
+
+
+def _strip_bracket_links(text: str, opening: str, *, keep_label: bool) -> str:
+    """``opening`` ``label](destination)`` replaced by the label or by nothing: ``re.sub`` of
+    ``!\\[[^\\]]*\\]\\([^)]*\\)`` with ``""`` (``opening="!["``) or of
+    ``\\[([^\\]]*)\\]\\([^)]*\\)`` with ``\\1`` (``opening="["``)."""
+    label_end_after, destination_end_after = _NextFinder(text, "]"), _NextFinder(text, ")")
+    kept: list[str] = []
+    done = 0
+    start = text.find(opening)
+    while start != -1:
+        label_end = label_end_after(start + len(opening))
+        if label_end == -1:
+            break  # no ']' left: nothing further can match
+        if text.startswith("(", label_end + 1):
+            end = destination_end_after(label_end + 2)
+            if end == -1:
+                break  # no ')' left
+            kept.append(text[done:start])
+            if keep_label:
+                kept.append(text[start + len(opening) : label_end])
+            done = end + 1
+            start = text.find(opening, done)
+        else:
+            start = text.find(opening, start + 1)
+    kept.append(text[done:])
+    return "".join(kept)
+
+
+def _strip_html_tags(text: str) -> str:
+    """``<[^>]+>`` removed, as ``re.sub`` removes it."""
+    tag_end_after = _NextFinder(text, ">")
+    kept: list[str] = []
+    done = 0
+    start = text.find("<")
+    while start != -1:
+        end = tag_end_after(start + 1)
+        if end == -1:
+            break  # no '>' left
+        if end > start + 1:
+            kept.append(text[done:start])
+            done = end + 1
+            start = text.find("<", done)
+        else:  # '<>'
+            start = text.find("<", start + 1)
+    kept.append(text[done:])
+    return "".join(kept)
+
+
+def _strip_underscore_emphasis(text: str) -> str:
+    """``(?<![\\w\\\\])(__?)(?=\\S)(.+?)(?<=\\S)\\1(?!\\w)`` replaced by its ``\\2``, as ``re.sub``
+    replaces it.
+
+    Line by line: ``.`` stops at a line break, so a match never spans one, and every
+    look-around sees a line break as it sees the start or end of the text."""
+    if "_" not in text:
+        return text
+    return "\n".join(_strip_underscore_line(line) if "_" in line else line for line in text.split("\n"))
+
+
+def _strip_underscore_line(line: str) -> str:
+    opens = [m.start() for m in _UNDERSCORE_OPEN.finditer(line)]
+    if not opens:
+        return line
+    double_opens = {m.start() for m in _DOUBLE_UNDERSCORE_OPEN.finditer(line)}
+    # where a one- and a two-underscore emphasis can close, in order; an emphasis closes at
+    # the first one after its first character (the lazy ``.+?``)
+    closes = {
+        1: [m.start() for m in _UNDERSCORE_CLOSE.finditer(line)],
+        2: [m.start() for m in _DOUBLE_UNDERSCORE_CLOSE.finditer(line)],
+    }
+    passed = {1: 0, 2: 0}  # closes before the current start, skipped once for good
+    kept: list[str] = []
+    done = 0
+    for start in opens:
+        if start < done:
+            continue
+        for width in (2, 1) if start in double_opens else (1,):  # greedy ``__?`` first
+            core = start + width
+            candidates, index = closes[width], passed[width]
+            while index < len(candidates) and candidates[index] <= core:
+                index += 1
+            passed[width] = index
+            if index < len(candidates):
+                end = candidates[index]
+                kept.append(line[done:start])
+                kept.append(line[core:end])
+                done = end + width
+                break
+    kept.append(line[done:])
+    return "".join(kept)
 
 
 def _obsidian_anchor_keys(anchor: str) -> list[str]:
