@@ -22,6 +22,7 @@ from papervault import load_vault
 from papervault.bibliography import (
     FORMATS,
     PaperRow,
+    _split_punctuation,
     base_key,
     bibtex_entry,
     bibtex_escape,
@@ -127,6 +128,24 @@ def test_escaped_text_decodes_back(text: str) -> None:
     entry = f"@misc{{k,\n  title = {{{bibtex_escape(text)}}}\n}}\n"
     (fields,) = parse_back(entry).values()
     assert decode(fields["title"]) == " ".join(text.split())
+
+
+#: the pattern ``_split_punctuation`` replaced (quadratic on a long punctuation word)
+OLD_WORD_CORE = re.compile(r"(\W*)(.*?)(\W*)", re.S)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.sampled_from("!._-{}\\\n\t\u00a0\u2028aB1_é²ⅷ"),
+            st.characters(codec="utf-8"),
+        ),
+        max_size=30,
+    )
+)
+def test_split_punctuation_agrees_with_the_regex_it_replaced(word: str) -> None:
+    assert _split_punctuation(word) == OLD_WORD_CORE.fullmatch(word).groups()  # type: ignore[union-attr]
 
 
 # -- authors and keys --------------------------------------------------------------------------

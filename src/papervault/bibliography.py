@@ -429,7 +429,19 @@ def bibtex_escape(text: str) -> str:
     return _SPECIAL.sub(lambda m: _SPECIALS[m.group()], " ".join(text.split()))
 
 
-_WORD_CORE = re.compile(r"(\W*)(.*?)(\W*)", re.S)
+#: a run of non-word characters: at a word's start, or at its end in the reversed word
+_NON_WORD_RUN = re.compile(r"\W*")
+
+
+def _split_punctuation(word: str) -> tuple[str, str, str]:
+    """``word`` as (leading non-word characters, the rest, trailing non-word characters),
+    as ``(\\W*)(.*?)(\\W*)`` splits it with ``re.S``, in linear time (that pattern retries its
+    lazy middle against the greedy tail at every length: quadratic on a long punctuation word)."""
+    lead = _NON_WORD_RUN.match(word).end()  # type: ignore[union-attr]
+    if lead == len(word):
+        return word, "", ""
+    tail = len(word) - _NON_WORD_RUN.match(word[::-1]).end()  # type: ignore[union-attr]
+    return word[:lead], word[lead:tail], word[tail:]
 
 
 def _protect_case(escaped: str) -> str:
@@ -440,7 +452,7 @@ def _protect_case(escaped: str) -> str:
         letters = [c for c in word if c.isalpha()]
         if not any(c.isupper() for c in letters[1:]):
             return word
-        before, core, after = _WORD_CORE.fullmatch(word).groups()  # type: ignore[union-attr]
+        before, core, after = _split_punctuation(word)
         if set(before + after) & set("\\{}"):  # part of an escape (\#, \textbraceleft{}): keep whole
             before, core, after = "", word, ""
         return f"{before}{{{core}}}{after}"
