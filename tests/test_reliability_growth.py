@@ -293,13 +293,24 @@ REGEX_CASES = [
     ),
     rx(splice._LINE_BREAK, pump("\r\r\n\n")),
     rx(write._TEMP_NAME, pump(".papervault-tmp-1", ".a"), how="match"),
+    # globs with several '*' and '**' (a backtracking regex of them was polynomial), with
+    # paths that pass the quick test of their literal head and tail
     Case(
-        "scan.compile_ignore",
-        pump("a"),
-        lambda s: scan.is_ignored(s[:200], False, scan.compile_ignore(["**a**a**a**b"])),
-        n=100,
-        guard=120,
-        quadratic="glob '**' becomes '.*': several in one pattern backtrack polynomially",
+        "scan.compile_ignore:stars",
+        pump("a", "", "/b"),
+        lambda s: scan.is_ignored(
+            s, False, scan.compile_ignore(["*a*a*a*b", "a**a**a**/c*b", "**a**a**a**b"])
+        ),
+    ),
+    Case(
+        "scan.compile_ignore:segments",
+        pump("ab/", "", "x"),
+        lambda s: scan.is_ignored(s, False, scan.compile_ignore(["**/a*b*/y", "?*/**/*x", "a*/**"])),
+    ),
+    Case(
+        "scan.compile_ignore:no-stars",
+        pump("a/", "", "a"),
+        lambda s: scan.is_ignored(s, True, scan.compile_ignore(["a?a", "?/a", "a/a/b", "a/"])),
     ),
 ]
 
@@ -485,7 +496,7 @@ DYNAMIC_SITES = {
     "citations.py": ["re.compile(self.path", "re.compile(self.path)"],
     "metadata.py": ['re.compile(rf"^{re.escape(key)}\\s*:"', 're.compile(rf"^{re.escape(key)}\\s*:\\s*'],
     "parse.py": ["re.compile(pattern).search(", 're.finditer("\\r\\n", written)'],
-    "scan.py": ["re.compile(body if anchored", 're.compile(f"{regex.pattern}'],
+    "scan.py": ['re.compile("".join(_WILDCARDS'],
     "slugs.py": ['re.findall("%.."'],
 }
 _CALL = re.compile(r"\bre\.(?:compile|search|match|fullmatch|finditer|findall|sub|subn|split)\(")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papervault.errors import VaultError
 from papervault.scan import compile_ignore, is_ignored, scan_vault
@@ -59,6 +62,55 @@ def test_notes_attachments_and_skipped_files(tmp_path: Path) -> None:
 )
 def test_ignore_patterns(pattern: str, path: str, is_dir: bool, ignored: bool) -> None:
     assert is_ignored(path, is_dir, compile_ignore([pattern])) is ignored
+
+
+def old_ignore_regex(pattern: str) -> tuple[re.Pattern[str], bool]:
+    """The regex an ignore pattern used to become (polynomial with several ``*``): the
+    reference the linear matcher must agree with."""
+    text = pattern.strip()
+    folders_only = text.endswith("/")
+    text = text.rstrip("/")
+    anchored = "/" in text
+    text = text.lstrip("/")
+    parts: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith("**/", i):
+            parts.append("(?:.*/)?")
+            i += 3
+        elif text.startswith("**", i):
+            parts.append(".*")
+            i += 2
+        elif text[i] == "*":
+            parts.append("[^/]*")
+            i += 1
+        elif text[i] == "?":
+            parts.append("[^/]")
+            i += 1
+        else:
+            parts.append(re.escape(text[i]))
+            i += 1
+    body = "".join(parts)
+    return re.compile(f"{body if anchored else f'(?:.*/)?{body}'}\\Z"), folders_only
+
+
+GLOB_PIECES = ["*", "**", "**/", "/", "?", "a", "b", "ab", ".", " ", "\n", "#", "é", "\\", "["]
+PATH_PIECES = ["a", "b", "ab", "/", ".", " ", "\n", "é", "*", "?", "\\", "["]
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(st.sampled_from(GLOB_PIECES), min_size=1, max_size=8).map("".join),
+    st.lists(st.sampled_from(PATH_PIECES), max_size=12).map("".join),
+    st.booleans(),
+)
+def test_ignore_matcher_agrees_with_the_regex_it_replaced(pattern: str, path: str, is_dir: bool) -> None:
+    rules = compile_ignore([pattern])
+    if not rules:  # blank or a comment
+        return
+    regex, folders_only = old_ignore_regex(pattern)
+    expected = bool(regex.match(path)) and (is_dir or not folders_only)
+    assert is_ignored(path, is_dir, rules) is expected
 
 
 def test_ignored_notes_are_listed_as_ignored(tmp_path: Path) -> None:
