@@ -401,13 +401,20 @@ for name, family, why in [
         lambda n: "".join(f"[a](b&#38;c{i})\n" for i in range(max(1, n // 14))),
         "link destination written with an entity",
     ),
-    (
-        "multiline-code-spans",
-        lambda n: "".join(f"`a{i}\nb` " for i in range(max(1, n // 8))),
-        "code span over two lines",
-    ),
 ]:
     PARSE_CASES.append(Case(f"parse:{name}", family, note, n=24_000, guard=40_000, quadratic=why))
+
+# a code span over two lines (which mistune joins with a space) is looked for at the next
+# backtick run, not by a search to the end of the note (was quadratic, a strict xfail here)
+PARSE_CASES.append(
+    Case(
+        "parse:multiline-code-spans",
+        lambda n: "".join(f"`a{i}\nb` " for i in range(max(1, n // 8))),
+        note,
+        n=24_000,
+        guard=40_000,
+    )
+)
 
 # --------------------------------------------------------------------------- the pipeline
 

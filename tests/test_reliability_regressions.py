@@ -324,3 +324,31 @@ def test_a_comment_opening_a_heading_line_leaves_no_mask_characters() -> None:
     written into backlinks sections."""
     note = parse_text("%%c%% Title\n---\n[[t]]\n", "a.md")
     assert [h.text for h in note.headings] == ["Title"] and note.links[0].section == "Title"
+
+
+@pytest.mark.parametrize(
+    ("text", "headings"),
+    [
+        ("a\n\n\x0bTitle\n---\n[[t]]\n", [("Title", 3)]),
+        ("# A\n\n## \x0bB c\n", [("A", 1), ("B c", 3)]),
+        ("# H\ntext\n\n\x0bx y\nz\n---\n", [("H", 1), ("x y\nz", 4)]),
+        ("x\n\n> - ## \x0bQuoted\n", [("Quoted", 3)]),
+    ],
+    ids=["setext", "atx", "setext-two-lines", "quote-and-list"],
+)
+def test_a_heading_after_a_vertical_tab_or_form_feed_is_found_on_its_line(
+    text: str, headings: list[tuple[str, int]]
+) -> None:
+    """Found by atheris: the heading's text is ``str.strip()``-ed, which also takes \\v and
+    \\f, but its line was looked for with only spaces, tabs and '>' before the text, so the
+    heading got the line of the heading before it."""
+    assert [(h.text, h.line) for h in parse_text(text, "a.md").headings] == headings
+
+
+def test_a_code_span_over_two_lines_does_not_hide_the_links_after_it() -> None:
+    """Found by hypothesis: mistune joins a code span's lines with a space, so its text was
+    not found as written, and the same words later on the line were taken for it: the
+    links before them were reported at the cursor, past their text."""
+    text = "` [[Alpha]]\n[[Alpha]] ` [[Alpha]] [[Alpha]]"
+    note = parse_text(text, "a.md")
+    assert [(link.line, link.column) for link in note.links] == [(2, 13), (2, 23)]

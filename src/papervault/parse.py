@@ -63,11 +63,12 @@ _EXTERNAL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|mailto:|tel:|data:|zotero
 _HTML_URL_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
-#: what may stand before a heading's text on its line (quote and list markers, the #s)
-_ATX_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?#{1,6}[ \t]+")
+#: what may stand before a heading's text on its line (quote and list markers, the #s, and
+#: any blank but a line break: the heading's text is ``str.strip()``-ed, which takes \v and \f)
+_ATX_PREFIX = re.compile(r"(?:[^\S\n]|>)*(?:(?:[-*+]|\d+[.)])[^\S\n]+)?#{1,6}[^\S\n]+")
 #: percent-escapes of bytes above 0x7f: how mistune stores non-ASCII in a link destination
 _NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
-_LINE_PREFIX = re.compile(r"[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?")
+_LINE_PREFIX = re.compile(r"(?:[^\S\n]|>)*(?:(?:[-*+]|\d+[.)])[^\S\n]+)?")
 
 
 # ---------------------------------------------------------------------------
@@ -279,6 +280,14 @@ def mask(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
+def _between_backticks(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands between a code span's backticks (with at most the
+    one space or line break on each side that mistune drops)."""
+    before = start - 1 if text[start - 1 : start] in (" ", "\n") else start
+    after = end + 1 if text[end : end + 1] in (" ", "\n") else end
+    return text[before - 1 : before] == "`" and text[after : after + 1] == "`"
+
+
 def _only_blanks_back_to_line_start(text: str, offset: int) -> bool:
     while offset > 0 and text[offset - 1] != "\n" and text[offset - 1].isspace():
         offset -= 1
@@ -477,9 +486,25 @@ class _Walker:
 
     def on_codespan(self, token: dict[str, Any]) -> None:
         raw = token.get("raw", "")
-        if self.locate.find(raw, count_miss=False) < 0 and raw.strip():
-            # mistune joins a multi-line code span with spaces
-            self.locate.search(r"[\s>]+".join(re.escape(part) for part in raw.split()))
+        text = self.locate.text
+        # the content as written, right after the next backtick run (and the one space or
+        # line break mistune drops): never searched for further, which could cost a scan to
+        # the end of the note per code span
+        tick = text.find("`", self.locate.cursor)
+        if tick >= 0:
+            run_end = tick
+            while text.startswith("`", run_end):
+                run_end += 1
+            for start in (run_end, run_end + 1):
+                if text.startswith(raw, start) and _between_backticks(text, start, start + len(raw)):
+                    self.locate.cursor = start + len(raw)
+                    return
+        if raw.strip():
+            # mistune joins a multi-line code span with spaces (and drops a space or line
+            # break on each side): look for it between its backticks, or the same words
+            # later in the text would be taken for it and hide the links before them
+            words = r"[\s>]+".join(re.escape(part) for part in raw.split())
+            self.locate.search(rf"(`+)[ \n]?{words}[ \n]?\1")
 
     def on_inline_html(self, token: dict[str, Any]) -> None:
         raw = token["raw"]
