@@ -352,3 +352,11 @@ def test_a_code_span_over_two_lines_does_not_hide_the_links_after_it() -> None:
     text = "` [[Alpha]]\n[[Alpha]] ` [[Alpha]] [[Alpha]]"
     note = parse_text(text, "a.md")
     assert [(link.line, link.column) for link in note.links] == [(2, 13), (2, 23)]
+
+
+def test_a_comment_inside_a_link_leaves_its_raw_text_as_written() -> None:
+    """Found by atheris: ``%%comments%%`` are blanked before parsing, and a link's raw text
+    was taken from the blanked text, so it no longer matched the source at its position
+    (and a fix replacing the link there would have been refused)."""
+    note = parse_text("see [[a%%c%%b]] and [x](<d%%e%%f.md>)\n", "a.md")
+    assert [(link.raw, link.column) for link in note.links] == [("[[a%%c%%b]]", 5), ("<d%%e%%f.md>", 25)]

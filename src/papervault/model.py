@@ -24,7 +24,7 @@ from typing import Any, Literal
 #: bump whenever parsing (parse.py) would produce a different Note for the same bytes: it
 #: invalidates every cached parse. Kept here, with the layout it versions, so that a warm
 #: run can check the cache without importing the parser.
-PARSER_VERSION = 7
+PARSER_VERSION = 8
 
 LinkKind = Literal["wikilink", "embed", "markdown"]
 TagSource = Literal["frontmatter", "inline"]

@@ -310,6 +310,8 @@ class _Locator:
 
     text: str
     first_line: int  # file line number of the body's first line
+    #: the body before masking (same length): what the user wrote at each offset
+    source: str = ""
     #: where managed regions were cut out of the text: (offset, lines removed up to there)
     shifts: list[tuple[int, int]] = field(default_factory=list)
     cursor: int = 0
@@ -318,6 +320,13 @@ class _Locator:
     _counted_to: int = 0
     _lines_before: int = 0
     _line_start: int = 0
+
+    def written(self, offset: int, found: str) -> str:
+        """What is written where ``found`` was found in the masked text: the same, but for
+        ``%%comments%%`` inside it, which masking blanked (a link's raw text is as written)."""
+        if offset < 0 or not self.source:
+            return found
+        return self.source[offset : offset + len(found)]
 
     def find(self, needle: str, advance: bool = True, count_miss: bool = True, end: int | None = None) -> int:
         """Offset of ``needle`` at or after the cursor (and ending by ``end``), or -1 (a miss)."""
@@ -514,10 +523,12 @@ class _Walker:
             self.locate.cursor = start + len(raw)
 
     def on_wikilink(self, token: dict[str, Any]) -> None:
-        raw = token["raw"]
-        line, column = self.locate.position(self.locate.find(raw))
-        target, anchor, display = split_wikilink(raw)
-        kind = EMBED if raw.startswith("!") else WIKILINK
+        read = token["raw"]  # comments inside it blanked: they are not part of the link
+        offset = self.locate.find(read)
+        line, column = self.locate.position(offset)
+        target, anchor, display = split_wikilink(read)
+        kind = EMBED if read.startswith("!") else WIKILINK
+        raw = self.locate.written(offset, read)
         self.found.links.append(Link(kind, target, anchor, display, raw, line, column, self.found.section))
 
     def on_tag(self, token: dict[str, Any]) -> None:
@@ -547,6 +558,7 @@ class _Walker:
             offset = self.locate.find(raw)
         else:
             raw, offset = self.find_destination(url)
+            raw = self.locate.written(offset, raw)
         line, column = self.locate.position(offset)
         # a scheme-less paper URL ([x](arxiv.org/abs/…)) is a citation and a (broken) link
         self.url_citations(url, line, column, raw or url)
@@ -699,7 +711,7 @@ def parse_text(text: str, path: str = "<text>") -> Note:
     masked = mask(body, sorted(hidden))
 
     found = _Collected()
-    locator = _Locator(masked, first_line, shifts=shifts)
+    locator = _Locator(masked, first_line, shifts=shifts, source=body)
     _Walker(locator, found).walk(markdown_parser()(masked))
 
     frontmatter_links = list(_frontmatter_links(front))
