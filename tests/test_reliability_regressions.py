@@ -360,3 +360,10 @@ def test_a_comment_inside_a_link_leaves_its_raw_text_as_written() -> None:
     (and a fix replacing the link there would have been refused)."""
     note = parse_text("see [[a%%c%%b]] and [x](<d%%e%%f.md>)\n", "a.md")
     assert [(link.raw, link.column) for link in note.links] == [("[[a%%c%%b]]", 5), ("<d%%e%%f.md>", 25)]
+
+
+def test_a_setext_heading_whose_first_lines_are_comments_is_on_the_line_of_its_text() -> None:
+    """Found by atheris: a line holding only %%comments%% (blanked, but not blank) starts
+    the paragraph a setext heading is made of, and the heading got that line."""
+    note = parse_text("x\n\n%%a%%%%b%%\nTitle\n---\n", "a.md")
+    assert [(h.text, h.line) for h in note.headings] == [("Title", 4)]

@@ -477,7 +477,11 @@ class _Walker:
         prefix = _ATX_PREFIX if token.get("style") == "atx" else _LINE_PREFIX
         # the cursor stays at the heading's text: its own links and tags follow
         line, _ = self.locate.position(self.locate.find_line_start(first, prefix))
-        text = text.replace(MASK_FILL, "").strip()  # a %%comment%% opened the line: not text
+        # a %%comment%% opened the line, or filled the first lines of a setext heading: the
+        # heading is where its text starts
+        lines = text.replace(MASK_FILL, "").split("\n")
+        line += next((i for i, part in enumerate(lines) if part.strip()), 0)
+        text = "\n".join(lines).strip()
         self.found.headings.append(Heading(token["attrs"]["level"], text, line))
         self.found.section = text
         self.walk(token.get("children", []))
