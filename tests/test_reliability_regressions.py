@@ -333,15 +333,17 @@ def test_a_comment_opening_a_heading_line_leaves_no_mask_characters() -> None:
         ("# A\n\n## \x0bB c\n", [("A", 1), ("B c", 3)]),
         ("# H\ntext\n\n\x0bx y\nz\n---\n", [("H", 1), ("x y\nz", 4)]),
         ("x\n\n> - ## \x0bQuoted\n", [("Quoted", 3)]),
+        ("x\n\n- - Title\n  --\n", [("Title", 3)]),
+        ("x\n\n> 1. - ## Deep\n", [("Deep", 3)]),
     ],
-    ids=["setext", "atx", "setext-two-lines", "quote-and-list"],
+    ids=["setext", "atx", "setext-two-lines", "quote-and-list", "nested-lists", "quote-nested-lists"],
 )
 def test_a_heading_after_a_vertical_tab_or_form_feed_is_found_on_its_line(
     text: str, headings: list[tuple[str, int]]
 ) -> None:
-    """Found by atheris: the heading's text is ``str.strip()``-ed, which also takes \\v and
-    \\f, but its line was looked for with only spaces, tabs and '>' before the text, so the
-    heading got the line of the heading before it."""
+    """Found by atheris (twice): the heading's text is ``str.strip()``-ed, which also takes
+    \\v and \\f, but its line was looked for with only spaces, tabs, '>' and one list marker
+    before the text, so the heading got the line of the heading before it."""
     assert [(h.text, h.line) for h in parse_text(text, "a.md").headings] == headings
 
 

@@ -63,12 +63,13 @@ _EXTERNAL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|mailto:|tel:|data:|zotero
 _HTML_URL_ATTR = re.compile(r"""\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
-#: what may stand before a heading's text on its line (quote and list markers, the #s, and
-#: any blank but a line break: the heading's text is ``str.strip()``-ed, which takes \v and \f)
-_ATX_PREFIX = re.compile(r"(?:[^\S\n]|>)*(?:(?:[-*+]|\d+[.)])[^\S\n]+)?#{1,6}[^\S\n]+")
+#: what may stand before a heading's text on its line (quote and list markers, nested too,
+#: the #s, and any blank but a line break: the heading's text is ``str.strip()``-ed, which
+#: takes \v and \f). Each character has one way to match: no backtracking blow-up
+_ATX_PREFIX = re.compile(r"(?:[^\S\n]|>|(?:[-*+]|\d+[.)])[^\S\n])*#{1,6}[^\S\n]+")
 #: percent-escapes of bytes above 0x7f: how mistune stores non-ASCII in a link destination
 _NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
-_LINE_PREFIX = re.compile(r"(?:[^\S\n]|>)*(?:(?:[-*+]|\d+[.)])[^\S\n]+)?")
+_LINE_PREFIX = re.compile(r"(?:[^\S\n]|>|(?:[-*+]|\d+[.)])[^\S\n])*")
 
 
 # ---------------------------------------------------------------------------
