@@ -490,11 +490,16 @@ def test_killed_at_random_points_every_file_is_old_or_new(tmp_path: Path) -> Non
     bodies = ["- [[a]]\n", "- [[b]]\n- [[c]]\n"]
     states = [files] + [expected_after(body, files) for body in bodies]
     rng = random.Random(20260527)
+    # kill within the time one uninterrupted run takes on this machine (a fixed delay let a
+    # faster machine finish most runs first, and the test lost its power)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CHILD, str(tmp_path), "0", bodies[1]], check=True)
+    duration = time.perf_counter() - started
     kills = 0
     for round_number in range(40):
         body = bodies[round_number % 2]
         child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path), "0", body])
-        time.sleep(rng.uniform(0.1, 0.8))
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             kills += 1
