@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_VAULT = REPO / "vault"
@@ -44,3 +47,33 @@ def write_vault(root: Path, files: dict[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8", newline="")
     return root
+
+
+#: the uid and gid of 'nobody', whom root drops to where a test needs real permissions
+NOBODY = 65534
+
+
+def invoke_as_nobody(runner: CliRunner, *commands: list[str]) -> list[tuple[int, str, str]]:
+    """Each of ``commands`` (``vault`` arguments), in turn, in a forked child that, as root
+    (who may read and write anything), first drops to 'nobody': their (exit code, stdout,
+    stderr). Invoke the commands once before, so that the child imports nothing after
+    giving up its rights."""
+    from papervault.cli import main
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child never returns into pytest
+        try:
+            if os.geteuid() == 0:
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            results = [runner.invoke(main, args) for args in commands]
+            found = [[r.exit_code, r.stdout, r.stderr] for r in results]
+            os.write(write_end, json.dumps(found).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        found = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    return [(code, stdout, stderr) for code, stdout, stderr in found]

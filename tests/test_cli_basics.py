@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from papervault.cli import main
-from tests.conftest import write_vault
+from tests.conftest import invoke_as_nobody, write_vault
 
 
 def bad_vault(root: Path) -> Path:
@@ -65,22 +64,9 @@ def test_unreadable_file_as_a_real_other_user(request: pytest.FixtureRequest) ->
     (root / "locked.md").chmod(0o000)
     runner = CliRunner()
     runner.invoke(main, ["-C", str(root), "check"])  # warm every import before dropping rights
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        try:
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            result = runner.invoke(main, ["-C", str(root), "check"])
-            os.write(write_end, f"{result.exit_code}\n{result.output}".encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        exit_code, _, output = pipe.read().partition("\n")
-    os.waitpid(pid, 0)
+    ((exit_code, stdout, stderr),) = invoke_as_nobody(runner, ["-C", str(root), "check"])
+    output = stdout + stderr
     (root / "locked.md").chmod(0o644)
-    assert exit_code == "1", output
+    assert exit_code == 1, output
     assert "locked.md:1: PV101 cannot read: Permission denied" in output.splitlines()
     assert "Traceback" not in output

@@ -42,7 +42,7 @@ from papervault.cache import CACHE_DIR, CACHE_FILE
 from papervault.cli import main
 from papervault.vault import IndexStats, load_vault
 from papervault.write import TEMP_MARKER
-from tests.conftest import SHARED_VAULTS, write_vault
+from tests.conftest import NOBODY, SHARED_VAULTS, invoke_as_nobody, write_vault
 
 REPO = Path(__file__).resolve().parent.parent
 TEMP_NAME = re.compile(r"\..*" + re.escape(TEMP_MARKER) + r"\d+-[0-9a-f]+", re.S)
@@ -268,26 +268,12 @@ def test_a_read_only_folder_as_a_real_user_fails_that_file_only(request: pytest.
     if os.geteuid() == 0:
         for folder, dirs, files in os.walk(root):
             for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-                os.chown(name, 65534, 65534)
+                os.chown(name, NOBODY, NOBODY)
     (root / "locked").chmod(0o555)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child never returns into pytest
-        try:
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            result = runner.invoke(main, ["-C", str(root), "sync"])
-            os.write(write_end, f"{result.exit_code}\n{result.stdout}\0{result.stderr}".encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        exit_code, _, output = pipe.read().partition("\n")
-    os.waitpid(pid, 0)
+    ((exit_code, stdout, stderr),) = invoke_as_nobody(runner, ["-C", str(root), "sync"])
+    output = stdout + stderr
     (root / "locked").chmod(0o755)
-    _, _, stderr = output.partition("\0")
-    assert exit_code == "1", output
+    assert exit_code == 1, output
     assert "locked/b.md:1: PV404 could not update the file: Permission denied" in stderr.splitlines()
     assert "Traceback" not in output and "internal error" not in output
     after = snapshot(root)

@@ -29,7 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 from papervault.cli import main
-from tests.conftest import write_vault
+from tests.conftest import NOBODY, invoke_as_nobody, write_vault
 
 REPO = Path(__file__).resolve().parent.parent
 HANG_GUARD_SECONDS = 600
@@ -309,34 +309,17 @@ def test_permission_denied_files_and_folders_as_a_real_user(request: pytest.Fixt
     if os.geteuid() == 0:
         for folder, dirs, files in os.walk(root):
             for name in [folder, *(os.path.join(folder, n) for n in dirs + files)]:
-                os.chown(name, 65534, 65534)
+                os.chown(name, NOBODY, NOBODY)
     (root / "secret.md").chmod(0o000)
     (root / "closed").chmod(0o000)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            if os.geteuid() == 0:
-                os.setgid(65534)
-                os.setuid(65534)
-            out = {}
-            for command in ("check", "sync"):
-                result = runner.invoke(main, ["-C", str(root), command])
-                out[command] = [result.exit_code, result.stdout, result.stderr]
-            os.write(write_end, json.dumps(out).encode())
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        out = json.loads(pipe.read())
-    os.waitpid(pid, 0)
+    check, sync = invoke_as_nobody(runner, ["-C", str(root), "check"], ["-C", str(root), "sync"])
     (root / "secret.md").chmod(0o644)
     (root / "closed").chmod(0o755)
-    code, stdout, stderr = out["check"]
+    code, stdout, stderr = check
     assert code == 1 and "Traceback" not in stdout + stderr
     assert "secret.md:1: PV101 cannot read: Permission denied" in stdout.splitlines()
     assert "closed:1: PV101 cannot read folder: Permission denied" in stdout.splitlines()
-    code, stdout, stderr = out["sync"]
+    code, stdout, stderr = sync
     assert code == 1 and "Traceback" not in stdout + stderr and "internal error" not in stderr
     assert "- [[good]]" in (root / "target.md").read_text()
     assert (root / "secret.md").read_text() == "[[target]]"
