@@ -161,7 +161,13 @@ def test_parser_version_change_rebuilds(vault: Path, monkeypatch: pytest.MonkeyP
     import papervault.cache
 
     monkeypatch.setattr(papervault.cache, "PARSER_VERSION", papervault.cache.PARSER_VERSION + 1)
-    _, _, stats = cold_and_warm(vault)
+    fingerprint = papervault.cache.parser_fingerprint  # computed once per process
+    fingerprint.cache_clear()
+    try:
+        _, _, stats = cold_and_warm(vault)
+    finally:
+        monkeypatch.undo()
+        fingerprint.cache_clear()
     assert stats.parsed == stats.notes
 
 
